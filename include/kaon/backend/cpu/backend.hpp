@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// backend<cpu>: host memory, copies, fill, the strided element-wise loop and reductions.
+// Loops are written so the compiler vectorises the dense cases; large ones are split over
+// threads. Matrix products are in backend/cpu/gemm.hpp.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "kaon/backend/backend.hpp"
+#include "kaon/backend/cpu/gemm.hpp"
+#include "kaon/backend/cpu/memory.hpp"
+#include "kaon/backend/cpu/parallel.hpp"
+#include "kaon/core/device.hpp"
+#include "kaon/core/macros.hpp"
+
+namespace kaon {
+
+template <>
+struct backend<cpu> {
+  static void* allocate(std::size_t bytes) {
+    return detail::CachingAllocator<detail::raw_allocator<cpu>>::instance().allocate(bytes);
+  }
+  static void deallocate(void* p, std::size_t bytes) noexcept {
+    detail::CachingAllocator<detail::raw_allocator<cpu>>::instance().deallocate(p, bytes);
+  }
+  static void copy_bytes(void* dst, const void* src, std::size_t bytes) {
+    if (bytes) std::memcpy(dst, src, bytes);
+  }
+  static void synchronize() {}
+
+  template <class T>
+  static void fill(T* out, std::int64_t n, T value) {
+    detail::parallel_for(0, n, detail::kParallelGrain, [=](std::int64_t b, std::int64_t e) {
+      std::fill(out + b, out + e, value);
+    });
+  }
+
+  /// out[i] = Out(f(in[i]...)) over the plan's index space (operand 0 of the plan is out).
+  template <class Out, class F, class... In>
+  static void elementwise(const detail::StridedPlan<1 + sizeof...(In)>& p, Out* out, const F& f,
+                          const In*... in) {
+    if (p.numel == 0) return;
+    if (p.linear) {
+      detail::parallel_for(0, p.numel, detail::kParallelGrain,
+                           [&](std::int64_t b, std::int64_t e) {
+                             Out* KAON_RESTRICT o = out;
+                             for (std::int64_t i = b; i < e; ++i) o[i] = static_cast<Out>(f(in[i]...));
+                           });
+      return;
+    }
+    const std::int64_t inner = p.sizes[p.rank - 1];
+    const std::int64_t rows = p.numel / inner;
+    const std::int64_t grain = std::max<std::int64_t>(1, detail::kParallelGrain / inner);
+    detail::parallel_for(0, rows, grain, [&](std::int64_t r0, std::int64_t r1) {
+      rows_loop(p, r0, r1, out, f, std::index_sequence_for<In...>{}, in...);
+    });
+  }
+
+  /// Reduces a dense [outer, R, inner] block over R: out[o, j] = fold(op, in[o, :, j]).
+  template <class Out, class C, class In, class Op>
+  static void reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const In* in,
+                     Out* out, const Op& op) {
+    if (inner == 1) {
+      detail::parallel_for(0, outer, std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
+                           [&](std::int64_t o0, std::int64_t o1) {
+                             for (std::int64_t o = o0; o < o1; ++o)
+                               out[o] = static_cast<Out>(fold_dense<C>(in + o * R, R, op));
+                           });
+      return;
+    }
+    detail::parallel_for(0, outer, std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R * inner, 1)),
+                         [&](std::int64_t o0, std::int64_t o1) {
+                           std::vector<C> acc(static_cast<std::size_t>(inner));
+                           for (std::int64_t o = o0; o < o1; ++o) {
+                             std::fill(acc.begin(), acc.end(), Op::identity());
+                             const In* base = in + o * R * inner;
+                             for (std::int64_t r = 0; r < R; ++r)
+                               for (std::int64_t j = 0; j < inner; ++j)
+                                 acc[j] = op(acc[j], static_cast<C>(base[r * inner + j]));
+                             for (std::int64_t j = 0; j < inner; ++j) out[o * inner + j] = static_cast<Out>(acc[j]);
+                           }
+                         });
+  }
+
+  /// Arg-reduction over R of a dense [outer, R, inner] block: the first index whose value is
+  /// not beaten by any other (`better(a, b)`: a strictly better than b).
+  template <class T, class Better>
+  static void arg_reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const T* in,
+                         T* values, std::int64_t* indices, const Better& better) {
+    detail::parallel_for(0, outer * inner, std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
+                         [&](std::int64_t b, std::int64_t e) {
+                           for (std::int64_t oj = b; oj < e; ++oj) {
+                             const std::int64_t o = oj / inner, j = oj % inner;
+                             const T* base = in + o * R * inner + j;
+                             T best = base[0];
+                             std::int64_t arg = 0;
+                             for (std::int64_t r = 1; r < R; ++r)
+                               if (better(base[r * inner], best)) best = base[r * inner], arg = r;
+                             if (values) values[oj] = best;
+                             indices[oj] = arg;
+                           }
+                         });
+  }
+
+  /// c = a @ b, or c += a @ b when `accumulate` (Eigen's gemm on maps of the buffers).
+  template <class T>
+  static void gemm(const detail::MatrixRef<const T>& a, const detail::MatrixRef<const T>& b,
+                   const detail::MatrixRef<T>& c, bool accumulate) {
+    detail::gemm_cpu(a, b, c, accumulate);
+  }
+
+  /// Gathers along the middle axis of a dense [outer, R, inner] block:
+  /// out[o, k, j] = in[o, index[k], j] for k < K. Indices are checked by the caller.
+  template <class T>
+  static void index_select(std::int64_t outer, std::int64_t R, std::int64_t inner, const T* in,
+                           const std::int64_t* index, std::int64_t K, T* out) {
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t k = 0; k < K; ++k)
+        std::copy_n(in + (o * R + index[k]) * inner, inner, out + (o * K + k) * inner);
+  }
+
+  /// Copies in[i] for every i where mask[i], in order, to out (sized by the caller).
+  template <class T>
+  static void masked_select(std::int64_t n, const T* in, const bool* mask, T* out) {
+    std::int64_t k = 0;
+    for (std::int64_t i = 0; i < n; ++i)
+      if (mask[i]) out[k++] = in[i];
+  }
+
+  /// out[i] = f(i) for i < n: the generator behind arange, linspace, eye and random numbers.
+  template <class T, class F>
+  static void generate(T* out, std::int64_t n, const F& f) {
+    detail::parallel_for(0, n, detail::kParallelGrain, [&](std::int64_t b, std::int64_t e) {
+      for (std::int64_t i = b; i < e; ++i) out[i] = f(i);
+    });
+  }
+
+ private:
+  template <class Out, class F, std::size_t... K, class... In>
+  static void rows_loop(const detail::StridedPlan<1 + sizeof...(In)>& p, std::int64_t r0,
+                        std::int64_t r1, Out* out, const F& f, std::index_sequence<K...>,
+                        const In*... in) {
+    constexpr int N = 1 + sizeof...(In);
+    const int last = p.rank - 1;
+    const std::int64_t inner = p.sizes[last];
+    std::int64_t idx[kMaxDims] = {};
+    std::int64_t off[N] = {};
+    std::int64_t rem = r0;
+    for (int d = last - 1; d >= 0; --d) {
+      idx[d] = rem % p.sizes[d];
+      rem /= p.sizes[d];
+      for (int k = 0; k < N; ++k) off[k] += idx[d] * p.strides[k][d];
+    }
+    const std::int64_t so = p.strides[0][last];
+    const std::int64_t si[N] = {so, p.strides[K + 1][last]...};
+    for (std::int64_t row = r0; row < r1; ++row) {
+      Out* o = out + off[0];
+      for (std::int64_t j = 0; j < inner; ++j)
+        o[j * so] = static_cast<Out>(f(in[off[K + 1] + j * si[K + 1]]...));
+      for (int d = last - 1; d >= 0; --d) {
+        for (int k = 0; k < N; ++k) off[k] += p.strides[k][d];
+        if (++idx[d] < p.sizes[d]) break;
+        for (int k = 0; k < N; ++k) off[k] -= p.strides[k][d] * p.sizes[d];
+        idx[d] = 0;
+      }
+    }
+  }
+
+  /// Folds n dense values with eight independent accumulators, which the compiler keeps in
+  /// vector registers.
+  template <class C, class In, class Op>
+  static C fold_dense(const In* x, std::int64_t n, const Op& op) {
+    constexpr int L = 8;
+    C acc[L];
+    for (auto& a : acc) a = Op::identity();
+    std::int64_t i = 0;
+    for (; i + L <= n; i += L)
+      for (int l = 0; l < L; ++l) acc[l] = op(acc[l], static_cast<C>(x[i + l]));
+    C total = Op::identity();
+    for (; i < n; ++i) total = op(total, static_cast<C>(x[i]));
+    for (int l = 0; l < L; ++l) total = op(total, acc[l]);
+    return total;
+  }
+};
+
+}  // namespace kaon

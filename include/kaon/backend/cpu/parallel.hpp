@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// Host threading: work above a size threshold is split over kaon::get_num_threads() threads.
+// Small tensors (the common case in kaon's workloads) never pay for a thread.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "kaon/core/error.hpp"
+
+namespace kaon {
+
+namespace detail {
+inline std::atomic<int>& num_threads_setting() {
+  static std::atomic<int> n{static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
+  return n;
+}
+}  // namespace detail
+
+/// Sets how many host threads large element-wise ops and reductions may use (at least 1).
+inline void set_num_threads(int n) {
+  KAON_CHECK(n >= 1, ValueError, "set_num_threads: expected n >= 1, got ", n);
+  detail::num_threads_setting() = n;
+}
+/// How many host threads kaon uses.
+inline int get_num_threads() { return detail::num_threads_setting(); }
+
+namespace detail {
+
+/// Elements below which a loop stays on the calling thread.
+inline constexpr std::int64_t kParallelGrain = std::int64_t{1} << 17;
+
+/// Calls fn(begin, end) on chunks of [begin, end); chunks run on separate threads when the
+/// range holds more than `grain` items per thread. fn must not throw.
+template <class Fn>
+void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, const Fn& fn) {
+  const std::int64_t n = end - begin;
+  const std::int64_t chunks =
+      std::min<std::int64_t>(get_num_threads(), grain > 0 ? n / grain : n);
+  if (chunks <= 1) {
+    if (n > 0) fn(begin, end);
+    return;
+  }
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(chunks - 1));
+  const std::int64_t step = (n + chunks - 1) / chunks;
+  for (std::int64_t c = 1; c < chunks; ++c) {
+    const std::int64_t b = begin + c * step, e = std::min(end, b + step);
+    if (b < e) workers.emplace_back([&fn, b, e] { fn(b, e); });
+  }
+  fn(begin, std::min(end, begin + step));
+  for (auto& w : workers) w.join();
+}
+
+}  // namespace detail
+}  // namespace kaon

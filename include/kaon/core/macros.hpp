@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// Portability macros: KAON_HOST_DEVICE marks per-element functors so that nvcc compiles them
+// for both host and device, and plain C++ compilers see ordinary inline functions.
+#pragma once
+
+#if defined(__CUDACC__)
+#define KAON_HOST_DEVICE __host__ __device__ __forceinline__
+#else
+#define KAON_HOST_DEVICE inline
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define KAON_LIKELY(x) __builtin_expect(!!(x), 1)
+#define KAON_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define KAON_RESTRICT __restrict__
+#else
+#define KAON_LIKELY(x) (x)
+#define KAON_UNLIKELY(x) (x)
+#define KAON_RESTRICT
+#endif

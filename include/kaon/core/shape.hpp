@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+// Shape: up to kMaxDims sizes (or strides) stored inline, so making a view or a result never
+// touches the heap. Also the shape arithmetic every op shares: contiguous strides, dim wrapping
+// and NumPy broadcasting.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <ostream>
+#include <span>
+
+#include "kaon/core/error.hpp"
+
+namespace kaon {
+
+inline constexpr int kMaxDims = 8;
+
+/// A small fixed-capacity list of int64 sizes, used for shapes and strides.
+class Shape {
+ public:
+  constexpr Shape() = default;
+  Shape(std::initializer_list<std::int64_t> dims) { assign(dims.begin(), dims.size()); }
+  explicit Shape(std::span<const std::int64_t> dims) { assign(dims.data(), dims.size()); }
+
+  /// A shape of `rank` dims, all equal to `fill`.
+  static Shape filled(int rank, std::int64_t fill) {
+    Shape s;
+    KAON_CHECK(rank >= 0 && rank <= kMaxDims, ShapeError, "Shape: rank ", rank,
+               " is outside [0, ", kMaxDims, "]");
+    s.rank_ = rank;
+    std::fill_n(s.d_.begin(), rank, fill);
+    return s;
+  }
+
+  [[nodiscard]] constexpr int size() const { return rank_; }
+  [[nodiscard]] constexpr bool empty() const { return rank_ == 0; }
+  constexpr std::int64_t& operator[](int i) { return d_[static_cast<std::size_t>(i)]; }
+  constexpr std::int64_t operator[](int i) const { return d_[static_cast<std::size_t>(i)]; }
+  [[nodiscard]] std::int64_t back() const { return d_[static_cast<std::size_t>(rank_ - 1)]; }
+  [[nodiscard]] const std::int64_t* begin() const { return d_.data(); }
+  [[nodiscard]] const std::int64_t* end() const { return d_.data() + rank_; }
+  std::int64_t* begin() { return d_.data(); }
+  std::int64_t* end() { return d_.data() + rank_; }
+  [[nodiscard]] const std::int64_t* data() const { return d_.data(); }
+
+  void push_back(std::int64_t v) {
+    KAON_CHECK(rank_ < kMaxDims, ShapeError, "Shape: more than ", kMaxDims, " dims");
+    d_[static_cast<std::size_t>(rank_++)] = v;
+  }
+  void insert(int pos, std::int64_t v) {
+    push_back(0);
+    for (int i = rank_ - 1; i > pos; --i) (*this)[i] = (*this)[i - 1];
+    (*this)[pos] = v;
+  }
+  void erase(int pos) {
+    for (int i = pos; i + 1 < rank_; ++i) (*this)[i] = (*this)[i + 1];
+    --rank_;
+  }
+
+  /// Product of the sizes (1 for a 0-d shape).
+  [[nodiscard]] std::int64_t numel() const {
+    std::int64_t n = 1;
+    for (auto v : *this) n *= v;
+    return n;
+  }
+
+  friend bool operator==(const Shape& a, const Shape& b) {
+    return a.rank_ == b.rank_ && std::equal(a.begin(), a.end(), b.begin());
+  }
+
+ private:
+  void assign(const std::int64_t* p, std::size_t n) {
+    KAON_CHECK(n <= static_cast<std::size_t>(kMaxDims), ShapeError, "Shape: ", n,
+               " dims given, at most ", kMaxDims, " are supported");
+    rank_ = static_cast<int>(n);
+    std::copy_n(p, n, d_.begin());
+  }
+
+  std::array<std::int64_t, kMaxDims> d_{};
+  int rank_ = 0;
+};
+
+/// Prints "[2, 3]".
+inline std::ostream& operator<<(std::ostream& os, const Shape& s) {
+  os << '[';
+  for (int i = 0; i < s.size(); ++i) os << (i ? ", " : "") << s[i];
+  return os << ']';
+}
+
+namespace detail {
+
+/// Row-major strides of a contiguous tensor of this shape.
+inline Shape contiguous_strides(const Shape& shape) {
+  Shape st = Shape::filled(shape.size(), 1);
+  for (int i = shape.size() - 2; i >= 0; --i) st[i] = st[i + 1] * std::max<std::int64_t>(shape[i + 1], 1);
+  return st;
+}
+
+/// Wraps a possibly negative dim into [0, rank); `rank` is the rank the dim indexes into.
+inline int wrap_dim(std::int64_t dim, int rank, const char* op) {
+  const int r = std::max(rank, 1);
+  KAON_CHECK(dim >= -r && dim < r, ValueError, op, ": dim ", dim, " is out of range for a ",
+             rank, "-d tensor (expected in [", -r, ", ", r - 1, "])");
+  return static_cast<int>(dim < 0 ? dim + r : dim);
+}
+
+/// NumPy broadcasting of two shapes; throws ShapeError naming the op.
+inline Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  if (a == b) return a;
+  const int r = std::max(a.size(), b.size());
+  Shape out = Shape::filled(r, 1);
+  for (int i = 0; i < r; ++i) {
+    const int ia = a.size() - r + i, ib = b.size() - r + i;
+    const std::int64_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
+    KAON_CHECK(da == db || da == 1 || db == 1, ShapeError, op,
+               ": shapes cannot be broadcast together: ", a, " and ", b);
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+/// Strides that read a tensor of (shape, strides) as if it had shape `to` (0 on broadcast dims).
+inline Shape broadcast_strides(const Shape& shape, const Shape& strides, const Shape& to) {
+  Shape out = Shape::filled(to.size(), 0);
+  const int off = to.size() - shape.size();
+  for (int i = 0; i < shape.size(); ++i) out[off + i] = shape[i] == 1 ? 0 : strides[i];
+  return out;
+}
+
+}  // namespace detail
+}  // namespace kaon

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+// Tensor<T, Device>: a cheap reference-counted handle to a strided view of device storage, as in
+// PyTorch (copies share storage; views share storage with their base). This header declares the
+// class and its accessors; each op family's header defines the member functions it provides, so
+// include <kaon/kaon.hpp> to use them all.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kaon/core/device.hpp"
+#include "kaon/core/dtype.hpp"
+#include "kaon/core/error.hpp"
+#include "kaon/core/shape.hpp"
+#include "kaon/core/storage.hpp"
+
+namespace kaon {
+
+template <Element T = float, class Device = cpu>
+class Tensor;
+
+template <Element T, class Device>
+struct MinMax;
+
+namespace detail {
+
+template <class Device>
+struct TensorImpl {
+  std::shared_ptr<Storage<Device>> storage;
+  std::int64_t offset = 0;  // in elements
+  Shape shape;
+  Shape strides;
+  bool contiguous = true;
+};
+
+inline bool is_contiguous(const Shape& shape, const Shape& strides) {
+  std::int64_t expected = 1;
+  for (int i = shape.size() - 1; i >= 0; --i) {
+    if (shape[i] == 1) continue;
+    if (strides[i] != expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+}  // namespace detail
+
+/// An n-dimensional array of T (float, double, int64 or bool) on Device (cpu or cuda).
+/// Copies are shallow: `auto b = a;` shares a's storage, like `b = a` in Python.
+template <Element T, class Device>
+class Tensor {
+ public:
+  using value_type = T;
+  using device_type = Device;
+  using Impl = detail::TensorImpl<Device>;
+
+  /// An undefined tensor (like a default-constructed at::Tensor); most ops reject it.
+  Tensor() = default;
+
+  /// A fresh contiguous tensor of this shape with uninitialised elements.
+  explicit Tensor(const Shape& shape) : impl_(std::make_shared<Impl>()) {
+    for (auto d : shape)
+      KAON_CHECK(d >= 0, ShapeError, "empty: negative size in shape ", shape);
+    const auto n = static_cast<std::size_t>(shape.numel());
+    impl_->storage = std::make_shared<detail::Storage<Device>>(n * sizeof(T));
+    impl_->shape = shape;
+    impl_->strides = detail::contiguous_strides(shape);
+  }
+
+  /// A view of `base`'s storage with its own offset, shape and strides.
+  Tensor(const Tensor& base, std::int64_t offset, const Shape& shape, const Shape& strides)
+      : impl_(std::make_shared<Impl>()) {
+    impl_->storage = base.impl_->storage;
+    impl_->offset = offset;
+    impl_->shape = shape;
+    impl_->strides = strides;
+    impl_->contiguous = detail::is_contiguous(shape, strides);
+  }
+
+  // ---- Access -------------------------------------------------------------------------------
+
+  [[nodiscard]] bool defined() const { return impl_ != nullptr; }
+  [[nodiscard]] const Shape& shape() const { return impl().shape; }
+  [[nodiscard]] const Shape& strides() const { return impl().strides; }
+  /// Size of dim `d`; negative d counts from the end.
+  [[nodiscard]] std::int64_t size(std::int64_t d) const {
+    return shape()[detail::wrap_dim(d, dim(), "size")];
+  }
+  [[nodiscard]] std::int64_t stride(std::int64_t d) const {
+    return strides()[detail::wrap_dim(d, dim(), "stride")];
+  }
+  [[nodiscard]] int dim() const { return shape().size(); }
+  [[nodiscard]] std::int64_t numel() const { return shape().numel(); }
+  [[nodiscard]] std::int64_t storage_offset() const { return impl().offset; }
+  [[nodiscard]] bool is_contiguous() const { return impl().contiguous; }
+  /// Pointer to the first element (device memory for cuda).
+  [[nodiscard]] T* data_ptr() const { return static_cast<T*>(impl().storage->data()) + impl().offset; }
+  [[nodiscard]] const char* dtype_name() const { return kaon::dtype_name<T>(); }
+  /// True when both handles share one storage block.
+  [[nodiscard]] bool is_alias_of(const Tensor& o) const {
+    return impl().storage == o.impl().storage;
+  }
+  /// Number of in-place modifications of the storage so far.
+  [[nodiscard]] std::uint64_t version() const { return impl().storage->version(); }
+  void bump_version() const { impl().storage->bump_version(); }
+
+  /// The value of a one-element tensor, as U (T by default).
+  template <class U = T>
+  [[nodiscard]] U item() const;
+  /// The elements in row-major order, copied to the host.
+  [[nodiscard]] std::vector<T> to_vector() const;
+  /// `to<double>()` converts the element type; `to<kaon::cpu>()` moves to a device.
+  template <class X>
+  [[nodiscard]] auto to() const;
+  /// Element-type conversion; same as `to<U>()`.
+  template <Element U>
+  [[nodiscard]] Tensor<U, Device> cast() const;
+
+  // ---- Shape and views (ops/view.hpp, ops/copy.hpp, ops/index.hpp) ---------------------------
+
+  [[nodiscard]] Tensor reshape(const Shape& shape) const;
+  [[nodiscard]] Tensor view(const Shape& shape) const;
+  [[nodiscard]] Tensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1) const;
+  [[nodiscard]] Tensor squeeze() const;
+  [[nodiscard]] Tensor squeeze(std::int64_t dim) const;
+  [[nodiscard]] Tensor unsqueeze(std::int64_t dim) const;
+  [[nodiscard]] Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
+  [[nodiscard]] Tensor t() const;
+  [[nodiscard]] Tensor permute(const Shape& dims) const;
+  [[nodiscard]] Tensor expand(const Shape& shape) const;
+  [[nodiscard]] Tensor expand_as(const Tensor& other) const { return expand(other.shape()); }
+  [[nodiscard]] Tensor slice(std::int64_t dim, std::int64_t start, std::int64_t end,
+                             std::int64_t step = 1) const;
+  [[nodiscard]] Tensor select(std::int64_t dim, std::int64_t index) const;
+  [[nodiscard]] Tensor contiguous() const;
+  [[nodiscard]] Tensor clone() const;
+  [[nodiscard]] Tensor detach() const;
+  [[nodiscard]] Tensor index_select(std::int64_t dim, const Tensor<std::int64_t, Device>& index) const;
+  [[nodiscard]] Tensor masked_select(const Tensor<bool, Device>& mask) const;
+  /// `x[mask]`: elements where mask is true; rows when the mask is 1-D and x is 2-D or more.
+  [[nodiscard]] Tensor operator[](const Tensor<bool, Device>& mask) const;
+  /// `x[i]`: select(0, i).
+  [[nodiscard]] Tensor operator[](std::int64_t i) const { return select(0, i); }
+
+  // ---- Reductions (ops/reduce.hpp, ops/minmax.hpp) ------------------------------------------
+
+  [[nodiscard]] Tensor<sum_t<T>, Device> sum() const;
+  [[nodiscard]] Tensor<sum_t<T>, Device> sum(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<sum_t<T>, Device> prod() const;
+  [[nodiscard]] Tensor<sum_t<T>, Device> prod(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor mean() const;
+  [[nodiscard]] Tensor mean(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor var(double correction = 1) const;
+  /// Integer arguments are dims: x.var(0) is over dim 0; x.var(0.0) is the whole tensor with
+  /// correction 0.
+  template <std::integral I>
+  [[nodiscard]] Tensor var(I dim, bool keepdim = false, double correction = 1) const;
+  [[nodiscard]] Tensor std(double correction = 1) const;
+  template <std::integral I>
+  [[nodiscard]] Tensor std(I dim, bool keepdim = false, double correction = 1) const;
+  [[nodiscard]] Tensor norm(double p = 2) const;
+  [[nodiscard]] Tensor norm(double p, std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor min() const;
+  [[nodiscard]] Tensor max() const;
+  [[nodiscard]] MinMax<T, Device> min(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] MinMax<T, Device> max(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<std::int64_t, Device> argmin() const;
+  [[nodiscard]] Tensor<std::int64_t, Device> argmax() const;
+  [[nodiscard]] Tensor<std::int64_t, Device> argmin(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<std::int64_t, Device> argmax(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<bool, Device> all() const;
+  [[nodiscard]] Tensor<bool, Device> all(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<bool, Device> any() const;
+  [[nodiscard]] Tensor<bool, Device> any(std::int64_t dim, bool keepdim = false) const;
+
+  // ---- Element-wise (ops/unary.hpp, ops/binary.hpp) -----------------------------------------
+
+  [[nodiscard]] Tensor<float_t<T>, Device> sqrt() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> exp() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> log() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> sin() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> cos() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> tanh() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> sigmoid() const;
+  [[nodiscard]] Tensor abs() const;
+  [[nodiscard]] Tensor relu() const;
+  [[nodiscard]] Tensor clamp(double min, double max) const;
+  [[nodiscard]] Tensor clamp_min(double min) const;
+  [[nodiscard]] Tensor clamp_max(double max) const;
+
+  /// In-place element-wise updates; the right side broadcasts to this tensor's shape.
+  template <class R>
+  Tensor& operator+=(const R& rhs);
+  template <class R>
+  Tensor& operator-=(const R& rhs);
+  template <class R>
+  Tensor& operator*=(const R& rhs);
+  template <class R>
+  Tensor& operator/=(const R& rhs);
+  /// Sets every element to v.
+  Tensor& fill_(T v);
+  Tensor& zero_() { return fill_(T(0)); }
+  /// Copies src (broadcast, converted) into this tensor's elements.
+  template <Element U>
+  Tensor& copy_(const Tensor<U, Device>& src);
+
+  /// The shared implementation (for kaon's own ops).
+  [[nodiscard]] Impl& impl() const {
+    KAON_CHECK(impl_ != nullptr, ValueError, "Tensor: use of an undefined tensor");
+    return *impl_;
+  }
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+/// The result of min(dim) / max(dim): the values and the int64 indices where they were found.
+template <Element T, class Device>
+struct MinMax {
+  Tensor<T, Device> values;
+  Tensor<std::int64_t, Device> indices;
+};
+
+template <class X>
+inline constexpr bool is_tensor_v = false;
+template <class T, class D>
+inline constexpr bool is_tensor_v<Tensor<T, D>> = true;
+
+}  // namespace kaon

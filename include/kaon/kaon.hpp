@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// kaon: PyTorch's tensors in C++20. Include this header for the whole CPU library.
+//
+//   #include <kaon/kaon.hpp>
+//   kaon::manual_seed(0);
+//   auto u0 = 50 * kaon::rand({100, 1});             // torch.rand(100, 1) * 50
+//   auto t = kaon::linspace(0, 5, 1000);             // torch.linspace(0, 5, 1000)
+//   auto x = u0 * kaon::cos(kaon::full({100, 1}, 0.7f)) * t;   // broadcasts to [100, 1000]
+//   std::cout << x.shape() << " " << x.max() << "\n";  // [100, 1000] tensor(...)
+//
+// Tensors are handles (copies share storage), element type and device are template arguments
+// (Tensor<double>, Tensor<float, kaon::cuda>), and names follow PyTorch.
+#pragma once
+
+#include "kaon/version.hpp"
+
+#include "kaon/core/device.hpp"
+#include "kaon/core/dtype.hpp"
+#include "kaon/core/error.hpp"
+#include "kaon/core/print.hpp"
+#include "kaon/core/random.hpp"
+#include "kaon/core/shape.hpp"
+#include "kaon/core/tensor.hpp"
+
+#include "kaon/backend/cpu/backend.hpp"
+
+#include "kaon/ops/binary.hpp"
+#include "kaon/ops/copy.hpp"
+#include "kaon/ops/factory.hpp"
+#include "kaon/ops/index.hpp"
+#include "kaon/ops/join.hpp"
+#include "kaon/ops/matmul.hpp"
+#include "kaon/ops/minmax.hpp"
+#include "kaon/ops/random.hpp"
+#include "kaon/ops/reduce.hpp"
+#include "kaon/ops/unary.hpp"
+#include "kaon/ops/view.hpp"

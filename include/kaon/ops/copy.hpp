@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// Copies and conversions: contiguous, clone, detach, element-type casts, device moves, fill_,
+// copy_, and reading elements back (item, to_vector).
+#pragma once
+
+#include <type_traits>
+#include <vector>
+
+#include "kaon/ops/elementwise.hpp"
+#include "kaon/ops/functors.hpp"
+
+namespace kaon {
+namespace detail {
+/// Moves tensors from device From to device To; the CUDA backend specialises it.
+template <class To, class From>
+struct device_transfer {
+  static_assert(sizeof(To) == 0,
+                "moving a tensor between devices needs the CUDA backend: include <kaon/cuda.cuh> "
+                "from a .cu file that nvcc compiles");
+};
+}  // namespace detail
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::contiguous() const {
+  return is_contiguous() ? *this : clone();
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::clone() const {
+  return detail::map<T, D>("clone", fn::Identity<T>{}, *this);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::detach() const {
+  return Tensor(*this, storage_offset(), shape(), strides());
+}
+
+template <Element T, class D>
+template <Element U>
+Tensor<U, D> Tensor<T, D>::cast() const {
+  if constexpr (std::is_same_v<U, T>) {
+    return *this;
+  } else {
+    return detail::map<U, D>("to", fn::Identity<T>{}, *this);
+  }
+}
+
+template <Element T, class D>
+template <class X>
+auto Tensor<T, D>::to() const {
+  if constexpr (is_device_v<X>) {
+    if constexpr (std::is_same_v<X, D>) {
+      return *this;
+    } else {
+      return detail::device_transfer<X, D>::run(*this);
+    }
+  } else {
+    return cast<X>();
+  }
+}
+
+template <Element T, class D>
+Tensor<T, D>& Tensor<T, D>::fill_(T v) {
+  if (is_contiguous()) backend<D>::fill(data_ptr(), numel(), v);
+  else detail::apply_into("fill_", *this, fn::Identity<T>{}, Tensor<T, D>(Shape{}).fill_(v));
+  bump_version();
+  return *this;
+}
+
+template <Element T, class D>
+template <Element U>
+Tensor<T, D>& Tensor<T, D>::copy_(const Tensor<U, D>& src) {
+  detail::apply_into("copy_", *this, fn::Identity<T>{}, src);
+  bump_version();
+  return *this;
+}
+
+template <Element T, class D>
+std::vector<T> Tensor<T, D>::to_vector() const {
+  const Tensor host = contiguous().template to<cpu>();
+  const T* p = host.data_ptr();
+  return std::vector<T>(p, p + host.numel());
+}
+
+template <Element T, class D>
+template <class U>
+U Tensor<T, D>::item() const {
+  KAON_CHECK(numel() == 1, ValueError, "item: a Tensor with ", numel(),
+             " elements cannot be converted to a scalar (shape ", shape(), ")");
+  if constexpr (std::is_same_v<D, cpu>) {
+    return static_cast<U>(*data_ptr());
+  } else {
+    return static_cast<U>(to_vector()[0]);
+  }
+}
+
+}  // namespace kaon

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// Reductions: sum, prod, all, any are primitives run by backend<Device>::reduce; mean, var,
+// std and norm are composed from them (so they need no backward of their own). Each has a full
+// form and a (dim, keepdim) form.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "kaon/ops/binary.hpp"
+#include "kaon/ops/functors.hpp"
+#include "kaon/ops/unary.hpp"
+
+namespace kaon {
+namespace detail {
+
+/// A dense tensor seen as [outer, R, inner] around reduced dim `d`.
+struct ReduceSplit {
+  std::int64_t outer = 1, R = 1, inner = 1;
+  Shape out_shape;
+};
+
+inline ReduceSplit split_for_reduce(const Shape& shape, std::optional<std::int64_t> dim,
+                                    bool keepdim, const char* op) {
+  ReduceSplit s;
+  if (!dim) {
+    s.R = shape.numel();
+    if (keepdim) s.out_shape = Shape::filled(shape.size(), 1);
+    return s;
+  }
+  const int d = wrap_dim(*dim, shape.size(), op);
+  if (shape.size() == 0) return s;  // a 0-d tensor reduces to itself
+  for (int i = 0; i < d; ++i) s.outer *= shape[i];
+  s.R = shape[d];
+  for (int i = d + 1; i < shape.size(); ++i) s.inner *= shape[i];
+  s.out_shape = shape;
+  if (keepdim) s.out_shape[d] = 1;
+  else s.out_shape.erase(d);
+  return s;
+}
+
+/// Folds x over `dim` (all dims when empty) with Op in compute type C, giving Out.
+template <class Out, class C, class T, class D, class Op>
+Tensor<Out, D> reduce(const char* op, const Tensor<T, D>& x, std::optional<std::int64_t> dim,
+                      bool keepdim, const Op& f) {
+  const ReduceSplit s = split_for_reduce(x.shape(), dim, keepdim, op);
+  const Tensor<T, D> xc = x.contiguous();
+  Tensor<Out, D> out(s.out_shape);
+  backend<D>::template reduce<Out, C>(s.outer, s.R, s.inner, xc.data_ptr(), out.data_ptr(), f);
+  return out;
+}
+
+/// Accumulator type of sum and prod: float accumulates in double (kaon's float sums are then
+/// as accurate as PyTorch's cascade summation), int64 and bool in int64.
+template <class T>
+using acc_t = std::conditional_t<std::is_same_v<T, float>, double, sum_t<T>>;
+
+}  // namespace detail
+
+/// Sum of all elements (bool and int64 sum to int64).
+template <class T, class D>
+Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x) {
+  return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, std::nullopt, false, fn::SumReduce<detail::acc_t<T>>{});
+}
+/// Sum over `dim`; keepdim keeps it as size 1.
+template <class T, class D>
+Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+  return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, dim, keepdim, fn::SumReduce<detail::acc_t<T>>{});
+}
+/// Product of all elements, or over `dim`.
+template <class T, class D>
+Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x) {
+  return detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, std::nullopt, false, fn::ProdReduce<detail::acc_t<T>>{});
+}
+template <class T, class D>
+Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+  return detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, dim, keepdim, fn::ProdReduce<detail::acc_t<T>>{});
+}
+/// True when every (any) element is non-zero.
+template <class T, class D>
+Tensor<bool, D> all(const Tensor<T, D>& x) {
+  return detail::reduce<bool, bool>("all", x, std::nullopt, false, fn::AllReduce{});
+}
+template <class T, class D>
+Tensor<bool, D> all(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+  return detail::reduce<bool, bool>("all", x, dim, keepdim, fn::AllReduce{});
+}
+template <class T, class D>
+Tensor<bool, D> any(const Tensor<T, D>& x) {
+  return detail::reduce<bool, bool>("any", x, std::nullopt, false, fn::AnyReduce{});
+}
+template <class T, class D>
+Tensor<bool, D> any(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+  return detail::reduce<bool, bool>("any", x, dim, keepdim, fn::AnyReduce{});
+}
+
+/// Mean of all elements, or over `dim`. Floating tensors only, as in PyTorch.
+template <class T, class D>
+Tensor<T, D> mean(const Tensor<T, D>& x) {
+  static_assert(is_floating_v<T>, "mean: input must be float or double; convert with to<float>()");
+  return sum(x) / static_cast<T>(x.numel());
+}
+template <class T, class D>
+Tensor<T, D> mean(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+  static_assert(is_floating_v<T>, "mean: input must be float or double; convert with to<float>()");
+  const std::int64_t n = x.dim() == 0 ? 1 : x.size(dim);
+  return sum(x, dim, keepdim) / static_cast<T>(n);
+}
+
+/// Variance with Bessel's correction by default (correction = 1), as torch.var.
+template <class T, class D>
+Tensor<T, D> var(const Tensor<T, D>& x, double correction = 1) {
+  static_assert(is_floating_v<T>, "var: input must be float or double; convert with to<float>()");
+  const Tensor<T, D> d = x - mean(x);
+  return sum(d * d) / static_cast<T>(std::max(0.0, static_cast<double>(x.numel()) - correction));
+}
+template <class T, class D, std::integral I>
+Tensor<T, D> var(const Tensor<T, D>& x, I dim, bool keepdim = false, double correction = 1) {
+  static_assert(is_floating_v<T>, "var: input must be float or double; convert with to<float>()");
+  const std::int64_t n = x.dim() == 0 ? 1 : x.size(dim);
+  const Tensor<T, D> d = x - mean(x, static_cast<std::int64_t>(dim), true);
+  return sum(d * d, static_cast<std::int64_t>(dim), keepdim) /
+         static_cast<T>(std::max(0.0, static_cast<double>(n) - correction));
+}
+/// Standard deviation, unbiased by default (correction = 1), as torch.std.
+template <class T, class D>
+Tensor<T, D> std(const Tensor<T, D>& x, double correction = 1) {
+  return sqrt(var(x, correction));
+}
+template <class T, class D, std::integral I>
+Tensor<T, D> std(const Tensor<T, D>& x, I dim, bool keepdim = false, double correction = 1) {
+  return sqrt(var(x, dim, keepdim, correction));
+}
+
+namespace detail {
+template <class T, class D, class... Dim>
+Tensor<T, D> norm_impl(const Tensor<T, D>& x, double p, const Dim&... dim) {
+  static_assert(is_floating_v<T>, "norm: input must be float or double; convert with to<float>()");
+  if (p == 2) return sqrt(sum(x * x, dim...));
+  if (p == 1) return sum(abs(x), dim...);
+  KAON_CHECK(p > 0 && std::isfinite(p), ValueError, "norm: p must be positive and finite, got ", p);
+  return pow(sum(pow(abs(x), static_cast<T>(p)), dim...), static_cast<T>(1.0 / p));
+}
+}  // namespace detail
+
+/// The p-norm of all elements (Frobenius for p = 2), or over `dim`.
+template <class T, class D>
+Tensor<T, D> norm(const Tensor<T, D>& x, double p = 2) {
+  return detail::norm_impl(x, p);
+}
+template <class T, class D>
+Tensor<T, D> norm(const Tensor<T, D>& x, double p, std::int64_t dim, bool keepdim = false) {
+  return detail::norm_impl(x, p, dim, keepdim);
+}
+
+// ---- Member forms ---------------------------------------------------------------------------
+
+// clang-format off
+template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::sum() const { return kaon::sum(*this); }
+template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::sum(std::int64_t d, bool k) const { return kaon::sum(*this, d, k); }
+template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::prod() const { return kaon::prod(*this); }
+template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::prod(std::int64_t d, bool k) const { return kaon::prod(*this, d, k); }
+template <Element T, class D> Tensor<bool, D> Tensor<T, D>::all() const { return kaon::all(*this); }
+template <Element T, class D> Tensor<bool, D> Tensor<T, D>::all(std::int64_t d, bool k) const { return kaon::all(*this, d, k); }
+template <Element T, class D> Tensor<bool, D> Tensor<T, D>::any() const { return kaon::any(*this); }
+template <Element T, class D> Tensor<bool, D> Tensor<T, D>::any(std::int64_t d, bool k) const { return kaon::any(*this, d, k); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::mean() const { return kaon::mean(*this); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::mean(std::int64_t d, bool k) const { return kaon::mean(*this, d, k); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::var(double c) const { return kaon::var(*this, c); }
+template <Element T, class D> template <std::integral I> Tensor<T, D> Tensor<T, D>::var(I d, bool k, double c) const { return kaon::var(*this, d, k, c); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::std(double c) const { return kaon::std(*this, c); }
+template <Element T, class D> template <std::integral I> Tensor<T, D> Tensor<T, D>::std(I d, bool k, double c) const { return kaon::std(*this, d, k, c); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::norm(double p) const { return kaon::norm(*this, p); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::norm(double p, std::int64_t d, bool k) const { return kaon::norm(*this, p, d, k); }
+// clang-format on
+
+}  // namespace kaon

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// Views: ops that return a tensor sharing storage with their input, only with another offset,
+// shape and strides (reshape copies when no view is possible, as PyTorch's does).
+#pragma once
+
+#include <vector>
+
+#include "kaon/core/tensor.hpp"
+
+namespace kaon {
+namespace detail {
+
+/// Resolves a -1 in a requested shape and checks the element count.
+inline Shape infer_shape(const char* op, const Shape& want, const Shape& have) {
+  Shape out = want;
+  int infer = -1;
+  std::int64_t known = 1;
+  for (int i = 0; i < want.size(); ++i) {
+    if (want[i] == -1) {
+      KAON_CHECK(infer < 0, ShapeError, op, ": only one dimension can be inferred in ", want);
+      infer = i;
+    } else {
+      KAON_CHECK(want[i] >= 0, ShapeError, op, ": invalid size ", want[i], " in shape ", want);
+      known *= want[i];
+    }
+  }
+  const std::int64_t n = have.numel();
+  if (infer >= 0) {
+    KAON_CHECK(known != 0 && n % known == 0, ShapeError, op, ": shape ", want,
+               " is invalid for input of size ", n, " (shape ", have, ")");
+    out[infer] = n / known;
+  } else {
+    KAON_CHECK(known == n, ShapeError, op, ": shape ", want, " is invalid for input of size ", n,
+               " (shape ", have, ")");
+  }
+  return out;
+}
+
+template <class T, class D>
+Tensor<T, D> make_view(const Tensor<T, D>& base, std::int64_t offset, const Shape& shape,
+                       const Shape& strides) {
+  return Tensor<T, D>(base, offset, shape, strides);
+}
+
+}  // namespace detail
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::view(const Shape& want) const {
+  const Shape shape = detail::infer_shape("view", want, this->shape());
+  KAON_CHECK(is_contiguous(), ShapeError, "view: the tensor of shape ", this->shape(),
+             " with strides ", strides(), " is not contiguous; use reshape (which copies) instead");
+  return detail::make_view(*this, storage_offset(), shape, detail::contiguous_strides(shape));
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::reshape(const Shape& want) const {
+  const Shape shape = detail::infer_shape("reshape", want, this->shape());
+  return contiguous().view(shape);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::flatten(std::int64_t start_dim, std::int64_t end_dim) const {
+  if (dim() == 0) return reshape({1});
+  const int s = detail::wrap_dim(start_dim, dim(), "flatten");
+  const int e = detail::wrap_dim(end_dim, dim(), "flatten");
+  KAON_CHECK(s <= e, ValueError, "flatten: start_dim ", start_dim, " comes after end_dim ", end_dim);
+  Shape out;
+  for (int i = 0; i < s; ++i) out.push_back(size(i));
+  std::int64_t merged = 1;
+  for (int i = s; i <= e; ++i) merged *= size(i);
+  out.push_back(merged);
+  for (int i = e + 1; i < dim(); ++i) out.push_back(size(i));
+  return reshape(out);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::squeeze() const {
+  Shape shape, st;
+  for (int i = 0; i < dim(); ++i)
+    if (size(i) != 1) shape.push_back(size(i)), st.push_back(stride(i));
+  return detail::make_view(*this, storage_offset(), shape, st);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::squeeze(std::int64_t d) const {
+  if (dim() == 0) return *this;
+  const int i = detail::wrap_dim(d, dim(), "squeeze");
+  if (size(i) != 1) return *this;
+  Shape shape = this->shape(), st = strides();
+  shape.erase(i);
+  st.erase(i);
+  return detail::make_view(*this, storage_offset(), shape, st);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::unsqueeze(std::int64_t d) const {
+  const int i = detail::wrap_dim(d, dim() + 1, "unsqueeze");
+  Shape shape = this->shape(), st = strides();
+  const std::int64_t s = i < dim() ? stride(i) * size(i) : 1;
+  shape.insert(i, 1);
+  st.insert(i, s);
+  return detail::make_view(*this, storage_offset(), shape, st);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::transpose(std::int64_t dim0, std::int64_t dim1) const {
+  if (dim() == 0) return *this;
+  const int a = detail::wrap_dim(dim0, dim(), "transpose");
+  const int b = detail::wrap_dim(dim1, dim(), "transpose");
+  Shape shape = this->shape(), st = strides();
+  std::swap(shape[a], shape[b]);
+  std::swap(st[a], st[b]);
+  return detail::make_view(*this, storage_offset(), shape, st);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::t() const {
+  KAON_CHECK(dim() <= 2, ShapeError, "t: expects a tensor with <= 2 dimensions, but got shape ",
+             shape(), "; use transpose or permute");
+  return dim() < 2 ? *this : transpose(0, 1);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::permute(const Shape& dims) const {
+  KAON_CHECK(dims.size() == dim(), ShapeError, "permute: the number of dims ", dims,
+             " does not match the tensor's shape ", shape());
+  Shape shape, st;
+  bool seen[kMaxDims] = {};
+  for (int i = 0; i < dims.size(); ++i) {
+    const int d = detail::wrap_dim(dims[i], dim(), "permute");
+    KAON_CHECK(!seen[d], ValueError, "permute: dim ", dims[i], " repeats in ", dims);
+    seen[d] = true;
+    shape.push_back(size(d));
+    st.push_back(stride(d));
+  }
+  return detail::make_view(*this, storage_offset(), shape, st);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::expand(const Shape& want) const {
+  KAON_CHECK(want.size() >= dim(), ShapeError, "expand: the target shape ", want,
+             " has fewer dims than the tensor's shape ", shape());
+  Shape shape = want, st = Shape::filled(want.size(), 0);
+  const int off = want.size() - dim();
+  for (int i = 0; i < want.size(); ++i) {
+    if (i < off) {
+      KAON_CHECK(want[i] >= 0, ShapeError, "expand: size -1 not allowed in a new leading dim of ", want);
+      continue;
+    }
+    const std::int64_t have = size(i - off);
+    if (want[i] == -1 || want[i] == have) {
+      shape[i] = have;
+      st[i] = stride(i - off);
+    } else {
+      KAON_CHECK(have == 1, ShapeError, "expand: the expanded size ", want[i],
+                 " must match the existing size ", have, " at dim ", i, " (shape ", this->shape(),
+                 " to ", want, ")");
+    }
+  }
+  return detail::make_view(*this, storage_offset(), shape, st);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::slice(std::int64_t d, std::int64_t start, std::int64_t end,
+                                 std::int64_t step) const {
+  const int i = detail::wrap_dim(d, dim(), "slice");
+  KAON_CHECK(step > 0, ValueError, "slice: step must be positive, got ", step);
+  const std::int64_t n = size(i);
+  auto clip = [n](std::int64_t v) {
+    if (v < 0) v += n;
+    return v < 0 ? 0 : (v > n ? n : v);
+  };
+  start = clip(start);
+  end = std::max(clip(end), start);
+  Shape shape = this->shape(), st = strides();
+  shape[i] = (end - start + step - 1) / step;
+  st[i] = stride(i) * step;
+  return detail::make_view(*this, storage_offset() + start * stride(i), shape, st);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::select(std::int64_t d, std::int64_t index) const {
+  KAON_CHECK(dim() > 0, ShapeError, "select: cannot select from a 0-d tensor");
+  const int i = detail::wrap_dim(d, dim(), "select");
+  const std::int64_t n = size(i);
+  KAON_CHECK(index >= -n && index < n, IndexError, "select: index ", index,
+             " is out of range for dim ", i, " of size ", n, " (shape ", shape(), ")");
+  if (index < 0) index += n;
+  Shape shape = this->shape(), st = strides();
+  shape.erase(i);
+  st.erase(i);
+  return detail::make_view(*this, storage_offset() + index * stride(i), shape, st);
+}
+
+// clang-format off
+/// Free-function forms of the views, as torch.reshape(x, ...), torch.transpose(x, 0, 1), ...
+template <class T, class D> Tensor<T, D> reshape(const Tensor<T, D>& x, const Shape& s) { return x.reshape(s); }
+template <class T, class D> Tensor<T, D> flatten(const Tensor<T, D>& x, std::int64_t s = 0, std::int64_t e = -1) { return x.flatten(s, e); }
+template <class T, class D> Tensor<T, D> squeeze(const Tensor<T, D>& x) { return x.squeeze(); }
+template <class T, class D> Tensor<T, D> squeeze(const Tensor<T, D>& x, std::int64_t d) { return x.squeeze(d); }
+template <class T, class D> Tensor<T, D> unsqueeze(const Tensor<T, D>& x, std::int64_t d) { return x.unsqueeze(d); }
+template <class T, class D> Tensor<T, D> transpose(const Tensor<T, D>& x, std::int64_t a, std::int64_t b) { return x.transpose(a, b); }
+template <class T, class D> Tensor<T, D> t(const Tensor<T, D>& x) { return x.t(); }
+template <class T, class D> Tensor<T, D> permute(const Tensor<T, D>& x, const Shape& dims) { return x.permute(dims); }
+template <class T, class D> Tensor<T, D> select(const Tensor<T, D>& x, std::int64_t d, std::int64_t i) { return x.select(d, i); }
+template <class T, class D> Tensor<T, D> slice(const Tensor<T, D>& x, std::int64_t d, std::int64_t s, std::int64_t e, std::int64_t step = 1) { return x.slice(d, s, e, step); }
+// clang-format on
+
+}  // namespace kaon

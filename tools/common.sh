@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# Helpers shared by tools/run_examples.sh and tools/run_tests.sh; sourced, not run.
+#   KAON_NO_APT=1   skip apt-get (install the packages yourself; no root needed then).
+
+kaon_log() {
+  printf '\n==> %s\n' "$*"
+}
+
+# kaon_apt_install PACKAGE...: install Debian packages unless KAON_NO_APT=1.
+kaon_apt_install() {
+  if [[ "${KAON_NO_APT:-0}" == 1 ]]; then
+    kaon_log "KAON_NO_APT=1: not installing $*"
+    return 0
+  fi
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "error: installing packages needs root; run as root, or install $* yourself" \
+      "and set KAON_NO_APT=1" >&2
+    return 1
+  fi
+  kaon_log "Installing $*"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "$@"
+}
+
+# kaon_generator: Ninja when it is installed, else Unix Makefiles.
+kaon_generator() {
+  if command -v ninja >/dev/null 2>&1; then
+    echo Ninja
+  else
+    echo "Unix Makefiles"
+  fi
+}
+
+# kaon_fresh_if_generator_changed DIR GENERATOR: CMake refuses to reuse a build tree made by
+# another generator, so such a tree is removed (this keeps the scripts safe to run again).
+kaon_fresh_if_generator_changed() {
+  local dir="$1" generator="$2" cached
+  [[ -f "$dir/CMakeCache.txt" ]] || return 0
+  cached="$(sed -n 's/^CMAKE_GENERATOR:INTERNAL=//p' "$dir/CMakeCache.txt")"
+  if [[ "$cached" != "$generator" ]]; then
+    kaon_log "Removing $dir (made with '$cached', now using '$generator')"
+    rm -rf "$dir"
+  fi
+}

@@ -1,0 +1,325 @@
+"""Generate tests/reference/foundation_reference.hpp, the expected numbers for kaon's tests.
+
+Every expected value in the header is computed here by PyTorch; the C++ Catch2 tests
+compare kaon's results against them. Inputs are either small literal lists or drawn from
+torch with a fixed seed, and in the latter case they are written into the header as well.
+Output is deterministic: rerunning gives a byte-identical file (for the same PyTorch).
+
+Rerun from the repository root with Debian's Python (which has torch and numpy):
+
+    /usr/bin/python3 tools/gen_reference.py
+"""
+
+import math
+import pathlib
+
+import torch
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "reference" / "foundation_reference.hpp"
+
+DTYPES = {
+    torch.float32: "float32",
+    torch.float64: "float64",
+    torch.int64: "int64",
+    torch.bool: "bool",
+}
+
+_lines = []
+_names = []
+
+
+def _claim(name):
+    assert name.isidentifier() and name == name.lower(), name
+    assert name not in _names, f"duplicate name {name}"
+    _names.append(name)
+
+
+def _num(v):
+    f = float(v)
+    assert math.isfinite(f), "non-finite values are not supported in Refs"
+    return repr(f)
+
+
+def ref(name, t):
+    """Emit one Ref: shape, row-major values (as exact doubles) and dtype of tensor t."""
+    _claim(name)
+    t = torch.as_tensor(t).detach().cpu()
+    dtype = DTYPES[t.dtype]
+    flat = t.contiguous().reshape(-1).tolist()
+    if t.dtype == torch.int64:
+        assert all(abs(v) < 2**53 for v in flat), name
+    if t.dtype == torch.bool:
+        flat = [1 if v else 0 for v in flat]
+    shape = ", ".join(str(int(d)) for d in t.shape)
+    # Wrap long value lists, 8 per line, to keep the header readable.
+    vals = [_num(v) for v in flat]
+    if len(vals) <= 8:
+        body = ", ".join(vals)
+    else:
+        chunks = [", ".join(vals[i:i + 8]) for i in range(0, len(vals), 8)]
+        body = "\n    " + ",\n    ".join(chunks) + "\n"
+    _lines.append(f'inline const Ref {name} = {{{{{shape}}}, {{{body}}}, "{dtype}"}};')
+
+
+def _cstr(s):
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+
+
+def text(name, s):
+    """Emit a string constant (one adjacent C++ literal per line of s)."""
+    _claim(name)
+    parts = s.split("\n")
+    pieces = [_cstr(p + "\n") for p in parts[:-1]] + [_cstr(parts[-1])]
+    pieces = [p for p in pieces if p] or [""]
+    if len(pieces) == 1:
+        _lines.append(f'inline const char* const {name} = "{pieces[0]}";')
+    else:
+        body = "\n    ".join(f'"{p}"' for p in pieces)
+        _lines.append(f"inline const char* const {name} =\n    {body};")
+
+
+def section(title):
+    _lines.append("")
+    _lines.append(f"// ---- {title} ----")
+
+
+# --------------------------------------------------------------------------------------
+# A. Exercise-1 table
+section("A. Exercise-1 table")
+a = torch.tensor([1, 2, 3])
+b = torch.tensor([4, 5, 6])
+ref("ex1_a", a)
+ref("ex1_b", b)
+ref("ex1_add_scalar", a + 2)
+ref("ex1_sub_scalar", a - 2)
+ref("ex1_mul_scalar", a * 2)
+ref("ex1_div_scalar", a / 2)
+ref("ex1_add", a + b)
+ref("ex1_sub", a - b)
+ref("ex1_mul", a * b)
+ref("ex1_div", a / b)
+ref("ex1_pow", b ** a)
+ref("ex1_sqrt", torch.sqrt(a))
+ref("ex1_log", torch.log(a))
+ref("ex1_cos", torch.cos(a))
+ref("ex1_add_float_scalar", a + 0.5)
+ref("ex1_gt", a > 1)
+ref("ex1_eq", a == b - 3)
+ref("ex1_stack0", torch.stack([a, b], 0))
+ref("ex1_stack1", torch.stack([a, b], 1))
+ref("ex1_cat", torch.cat([a, b]))
+ref("ex1_reshape_col", a.reshape(-1, 1))
+ref("ex1_mask_1d", a[a > 1])
+m = torch.stack([a, b], 1)
+ref("ex1_mask_rows", m[torch.tensor([True, False, True])])
+
+# --------------------------------------------------------------------------------------
+# B. Reductions
+section("B. Reductions on a fixed float32 matrix")
+torch.manual_seed(0)
+X = (torch.randn(6, 4) * 10).round(decimals=2)
+assert X.dtype == torch.float32
+ref("red_x", X)
+ref("red_min", X.min())
+ref("red_max", X.max())
+ref("red_mean", X.mean())
+ref("red_sum", X.sum())
+ref("red_argmax", X.argmax())
+ref("red_argmin", X.argmin())
+r = X.min(0)
+ref("red_min0_values", r.values)
+ref("red_min0_indices", r.indices)
+r = X.max(0)
+ref("red_max0_values", r.values)
+ref("red_max0_indices", r.indices)
+r = X.max(1)
+ref("red_max1_values", r.values)
+ref("red_max1_indices", r.indices)
+ref("red_min1_keepdim_values", X.min(1, keepdim=True).values)
+ref("red_sum1_keepdim", X.sum(1, keepdim=True))
+ref("red_mean0", X.mean(0))
+ref("red_std", X.std())
+ref("red_std0", X.std(0))
+ref("red_var1", X.var(1))
+ref("red_var_correction0", X.var(0, correction=0))
+ref("red_prod1", X.prod(1))
+ref("red_norm", X.norm())
+ref("red_norm1", torch.linalg.vector_norm(X, dim=1))
+ref("red_zscore", (X - X.mean(0)) / X.std(0))
+mn, mx = X.min(0).values, X.max(0).values
+ref("red_minmax_scaled", 2 * (X - mn) / (mx - mn) - 1)
+ref("red_argmax1", X.argmax(1))
+ref("red_argmin0_keepdim", X.argmin(0, keepdim=True))
+ref("red_all1", (X > -5).all(1))
+ref("red_any0", (X > 15).any(0))
+X64 = X.double()
+ref("red_x64", X64)
+ref("red_std0_64", X64.std(0))
+ref("red_zscore_64", (X64 - X64.mean(0)) / X64.std(0))
+
+# --------------------------------------------------------------------------------------
+# C. Projectile broadcast (float32)
+section("C. Projectile broadcast (float32)")
+u0 = torch.linspace(1, 50, 100).reshape(-1, 1)
+theta = torch.linspace(0.05, 1.5, 100).reshape(-1, 1)
+t = torch.linspace(0, 5, 1000)
+g = 9.81
+x = u0 * torch.cos(theta) * t
+y = u0 * torch.sin(theta) * t - 0.5 * g * t ** 2
+assert tuple(x.shape) == (100, 1000) and tuple(y.shape) == (100, 1000)
+ref("proj_t", t)
+ref("proj_x_rowsum", x.sum(1))
+ref("proj_y_rowsum", y.sum(1))
+idx = torch.arange(0, x.numel(), 997)
+ref("proj_sample_index", idx)
+ref("proj_x_sample", x.reshape(-1)[idx])
+ref("proj_y_sample", y.reshape(-1)[idx])
+text("proj_x_shape", str(list(x.shape)))
+
+# --------------------------------------------------------------------------------------
+# D. Element-wise math (float64)
+section("D. Element-wise math (float64)")
+v = torch.linspace(-2, 2, 9, dtype=torch.float64)
+w = torch.linspace(1.5, -1.5, 9, dtype=torch.float64)
+ref("ew_v", v)
+ref("ew_w", w)
+ref("ew_exp", torch.exp(v))
+ref("ew_log", torch.log(v.abs() + 0.5))
+ref("ew_sqrt", torch.sqrt(v.abs()))
+ref("ew_sin", torch.sin(v))
+ref("ew_cos", torch.cos(v))
+ref("ew_tan", torch.tan(v * 0.5))
+ref("ew_tanh", torch.tanh(v))
+ref("ew_sigmoid", torch.sigmoid(v))
+ref("ew_relu", torch.relu(v))
+ref("ew_abs", torch.abs(v))
+ref("ew_neg", -v)
+ref("ew_clamp", v.clamp(-1, 0.5))
+ref("ew_clamp_min", v.clamp(min=0.25))
+ref("ew_pow2", v ** 2)
+ref("ew_pow_tensor", (v.abs() + 0.5) ** w)
+ref("ew_maximum", torch.maximum(v, w))
+ref("ew_minimum", torch.minimum(v, w))
+ref("ew_where", torch.where(v > w, v, w * 10))
+ref("ew_div", v / (w + 0.1))
+ref("ew_lt", v < w)
+ref("ew_le", v <= 0)
+ref("ew_ne", v != w)
+ref("ew_logical_and", (v > -1) & (v < 1))
+ref("ew_logical_or", (v < -1) | (v > 1))
+ref("ew_logical_not", ~(v > 0))
+
+# --------------------------------------------------------------------------------------
+# E. Broadcasting and type promotion
+section("E. Broadcasting and type promotion")
+bc_a = torch.arange(6, dtype=torch.float32).reshape(2, 3, 1)
+bc_b = torch.tensor([10., 20., 30., 40.])
+ref("bc_a", bc_a)
+ref("bc_b", bc_b)
+ref("bc_add", bc_a + bc_b)
+ref("bc_mul_t", bc_a.transpose(0, 1) * bc_b)
+ref("bc_int_plus_float", torch.tensor([1, 2, 3]) + torch.tensor([0.5, 0.25, 0.125], dtype=torch.float64))
+ref("bc_bool_plus_int", torch.tensor([True, False]) + torch.tensor([3, 4]))
+ref("bc_int_div_int", torch.tensor([7, -7]) / torch.tensor([2, 2]))
+
+# --------------------------------------------------------------------------------------
+# F. Shapes and indexing
+section("F. Shapes and indexing")
+s = torch.arange(24, dtype=torch.float32).reshape(2, 3, 4)
+ref("sh_s", s)
+ref("sh_permute", s.permute(2, 0, 1))
+ref("sh_transpose", s.transpose(0, 2))
+ref("sh_slice", s[:, 1:3, ::2])
+ref("sh_select", s[1])
+ref("sh_select_last", s.select(2, -1))
+ref("sh_index_select", s.index_select(1, torch.tensor([2, 0])))
+ref("sh_masked_select", s.masked_select(s % 5 == 0))
+ref("sh_expand", torch.tensor([[1.], [2.]]).expand(2, 3))
+ref("sh_flatten", s.flatten(1))
+ref("sh_squeeze", torch.zeros(1, 3, 1).squeeze())
+ref("sh_unsqueeze", s[0].unsqueeze(1))
+ref("sh_cat1", torch.cat([s, s * 2], 1))
+ref("sh_stack2", torch.stack([s[0], s[1]], 2))
+
+# --------------------------------------------------------------------------------------
+# G. Matmul (float64)
+section("G. Matmul (float64)")
+mm_a = torch.arange(6, dtype=torch.float64).reshape(2, 3) / 3
+mm_b = torch.arange(12, dtype=torch.float64).reshape(3, 4) / 7 - 0.5
+ref("mm_a", mm_a)
+ref("mm_b", mm_b)
+ref("mm_ab", mm_a @ mm_b)
+mm_batch_a = torch.arange(12, dtype=torch.float64).reshape(2, 2, 3)
+ref("mm_batch_a", mm_batch_a)
+ref("mm_batched", mm_batch_a @ mm_b)
+mm_bcast_a = torch.arange(24, dtype=torch.float64).reshape(2, 1, 3, 4)
+mm_bcast_b = torch.arange(12, dtype=torch.float64).reshape(3, 4, 1) / 5
+ref("mm_bcast_a", mm_bcast_a)
+ref("mm_bcast_b", mm_bcast_b)
+ref("mm_bcast", mm_bcast_a @ mm_bcast_b)
+ref("mm_vec_mat", torch.tensor([1., 2., 3.], dtype=torch.float64) @ mm_b)
+ref("mm_mat_vec", mm_a @ torch.tensor([1., -1., 2.], dtype=torch.float64))
+ref("mm_dot", torch.tensor([1., 2., 3.], dtype=torch.float64) @ torch.tensor([4., 5., 6.], dtype=torch.float64))
+
+# --------------------------------------------------------------------------------------
+# H. Factories
+section("H. Factories")
+ref("fac_arange", torch.arange(2, 11, 3))
+ref("fac_arange_float", torch.arange(0, 1, 0.25))
+ref("fac_linspace", torch.linspace(0, 5, 11))
+ref("fac_linspace_f64", torch.linspace(-1, 1, 7, dtype=torch.float64))
+ref("fac_eye", torch.eye(3, 4))
+
+# --------------------------------------------------------------------------------------
+# I. Printing (str(tensor) with PyTorch's default print options)
+section("I. Printing: str(tensor) with default print options")
+torch.set_printoptions(profile="default")
+text("print_int_1d", str(torch.tensor([1, 2, 3])))
+text("print_int_neg", str(torch.tensor([[-10, 2], [3, 400]])))
+text("print_float_1d", str(torch.tensor([1.0, 2.5, -3.25])))
+text("print_float_int_valued", str(torch.tensor([1., 2., 30.])))
+text("print_float_2d", str(torch.tensor([[1.5, -2.25], [3.125, 4.0]])))
+text("print_float_3d", str(torch.arange(12, dtype=torch.float32).reshape(2, 3, 2) / 4))
+text("print_float_sci", str(torch.tensor([1.0e-5, 2.5, 3.0e6])))
+text("print_float_big", str(torch.tensor([123456789.0, 1.5])))
+text("print_bool", str(torch.tensor([True, False, True])))
+text("print_bool_2d", str(torch.tensor([[True], [False]])))
+text("print_0d_float", str(torch.tensor(3.5)))
+text("print_0d_int", str(torch.tensor(7)))
+text("print_0d_bool", str(torch.tensor(True)))
+text("print_double", str(torch.tensor([1.5, 2.0], dtype=torch.float64)))
+text("print_empty", str(torch.zeros(0)))
+text("print_long_1d", str(torch.arange(2000)))
+text("print_long_2d", str(torch.arange(3000, dtype=torch.float32).reshape(1000, 3)))
+text("print_nan_inf", str(torch.tensor([float("nan"), float("inf"), -float("inf"), 1.5])))
+text("print_negzero_small", str(torch.tensor([-0.0001, 0.5])))
+
+
+# --------------------------------------------------------------------------------------
+def main():
+    head = [
+        "// SPDX-License-Identifier: MIT",
+        f"// Generated by tools/gen_reference.py with PyTorch {torch.__version__}; do not edit.",
+        "// Expected results computed by PyTorch for kaon's Catch2 tests.",
+        "// Floats are printed round-trip exact; float32 results are exact as doubles.",
+        "#pragma once",
+        "#include <cstdint>",
+        "#include <string>",
+        "#include <vector>",
+        "",
+        "namespace kaon_ref {",
+        "",
+        "struct Ref {",
+        "  std::vector<std::int64_t> shape;   // PyTorch result shape ([] for 0-d)",
+        "  std::vector<double> values;        // result flattened in row-major order (bools as 0/1, ints exact)",
+        "  const char* dtype;                 // \"float32\", \"float64\", \"int64\" or \"bool\" (PyTorch's result dtype)",
+        "};",
+    ]
+    tail = ["", "}  // namespace kaon_ref", ""]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("\n".join(head + _lines + tail), encoding="utf-8")
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(_names)} names)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Runs kaon's whole test suite in two stages:
+#   1. build/tests     Release, -Werror, tests + examples + benchmarks (+ CUDA when nvcc exists;
+#                      CUDA tests report "skipped" without a GPU); ctest.
+#   2. build/sanitize  Debug with AddressSanitizer + UndefinedBehaviorSanitizer and -Werror,
+#                      tests only; ctest (the packaging checks already ran in stage 1).
+#
+#   bash tools/run_tests.sh
+#
+# Environment:
+#   KAON_NO_APT=1    skip apt-get (cmake g++ ninja-build libeigen3-dev catch2 libbenchmark-dev)
+#   KAON_NO_CUDA=1   build without CUDA even when nvcc is found
+#   ASAN_OPTIONS, UBSAN_OPTIONS   override the sanitizer settings of stage 2
+# Works from any directory and can be run again; each ctest log is in <tree>/ctest.log.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+# shellcheck source=tools/common.sh
+source tools/common.sh
+
+tests_dir="$repo_root/build/tests"
+sanitize_dir="$repo_root/build/sanitize"
+jobs="$(nproc)"
+stage="setup"
+
+summary() {
+  local status=$?
+  echo
+  if ((status == 0)); then
+    echo "==> All tests passed."
+  else
+    echo "==> FAILED during: $stage (exit status $status)" >&2
+  fi
+  echo "Build trees: $tests_dir"
+  echo "             $sanitize_dir"
+  echo "Test logs:   $tests_dir/ctest.log, $sanitize_dir/ctest.log"
+  echo "             (full output: <tree>/Testing/Temporary/LastTest.log)"
+}
+trap summary EXIT
+
+kaon_apt_install cmake g++ ninja-build libeigen3-dev catch2 libbenchmark-dev
+
+generator="$(kaon_generator)"
+
+cuda_args=(-DKAON_ENABLE_CUDA=OFF)
+nvcc="$(command -v nvcc || true)"
+if [[ -z "$nvcc" && -x /usr/local/cuda/bin/nvcc ]]; then
+  nvcc=/usr/local/cuda/bin/nvcc
+fi
+if [[ -n "$nvcc" && "${KAON_NO_CUDA:-0}" != 1 ]]; then
+  cuda_args=(-DKAON_ENABLE_CUDA=ON "-DCMAKE_CUDA_COMPILER=$nvcc")
+fi
+
+# ---- Stage 1: everything, warnings as errors -------------------------------------------------
+
+stage="stage 1 (build/tests)"
+kaon_fresh_if_generator_changed "$tests_dir" "$generator"
+kaon_log "Stage 1: configuring $tests_dir ($generator, Release, ${cuda_args[0]})"
+cmake -S "$repo_root" -B "$tests_dir" -G "$generator" \
+  -DCMAKE_BUILD_TYPE=Release \
+  -DKAON_WERROR=ON \
+  -DKAON_BUILD_TESTS=ON \
+  -DKAON_BUILD_EXAMPLES=ON \
+  -DKAON_BUILD_BENCHMARKS=ON \
+  "${cuda_args[@]}"
+kaon_log "Stage 1: building"
+cmake --build "$tests_dir" -j "$jobs"
+kaon_log "Stage 1: testing"
+ctest --test-dir "$tests_dir" --output-on-failure -j "$jobs" 2>&1 | tee "$tests_dir/ctest.log"
+
+# ---- Stage 2: sanitizers -----------------------------------------------------------------------
+
+stage="stage 2 (build/sanitize)"
+kaon_fresh_if_generator_changed "$sanitize_dir" "$generator"
+kaon_log "Stage 2: configuring $sanitize_dir ($generator, Debug, ASan + UBSan)"
+cmake -S "$repo_root" -B "$sanitize_dir" -G "$generator" \
+  -DCMAKE_BUILD_TYPE=Debug \
+  -DKAON_SANITIZE=ON \
+  -DKAON_WERROR=ON \
+  -DKAON_BUILD_TESTS=ON \
+  -DKAON_BUILD_EXAMPLES=OFF \
+  -DKAON_BUILD_BENCHMARKS=OFF \
+  -DKAON_ENABLE_CUDA=OFF
+kaon_log "Stage 2: building"
+cmake --build "$sanitize_dir" -j "$jobs"
+kaon_log "Stage 2: testing"
+ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
+UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+  ctest --test-dir "$sanitize_dir" --output-on-failure -j "$jobs" --label-exclude packaging \
+  2>&1 | tee "$sanitize_dir/ctest.log"
+
+stage="done"
