@@ -16,7 +16,8 @@ int main() {
             << "a / b     = " << a / b << "\n"
             << "b ** a    = " << kaon::pow(b, a) << "\n"
             << "sqrt(a)   = " << kaon::sqrt(a) << "\n"
-            << "stack dim1:\n" << kaon::stack({a, b}, 1) << "\n"
+            << "stack dim1:\n"
+            << kaon::stack({a, b}, 1) << "\n"
             << "a[a > 1]  = " << a[a > 1] << "\n";
   try {
     std::cout << a + kaon::tensor({1, 2, 3, 4});
@@ -32,17 +33,20 @@ int main() {
   auto t = kaon::linspace(0, 5, 1000);
   auto x = u0 * kaon::cos(theta) * t;
   auto y = u0 * kaon::sin(theta) * t - 0.5f * 9.81f * kaon::pow(t, 2);
-  std::cout << "trajectories x, y: " << x.shape() << ", highest point " << y.max().item() << " m\n\n";
+  std::cout << "trajectories x, y: " << x.shape() << ", highest point " << y.max().item()
+            << " m\n\n";
 
   // Fake LHC data: px, py, pz ~ 100 N(0, 1), E = |p|, stacked to (10000, 4).
   const std::int64_t n = 10000;
-  auto px = 100.0f * kaon::randn({n}), py = 100.0f * kaon::randn({n}), pz = 100.0f * kaon::randn({n});
+  auto px = 100.0f * kaon::randn({n}), py = 100.0f * kaon::randn({n}),
+       pz = 100.0f * kaon::randn({n});
   auto E = kaon::sqrt(px * px + py * py + pz * pz);
   auto data = kaon::stack({px, py, pz, E}, 1);
   std::cout << "four-vectors " << data.shape() << "\n"
-            << "highest energy at row " << data.select(1, 3).argmax().item()
-            << ", lowest at row " << data.select(1, 3).argmin().item() << "\n"
-            << "pz closest to its mean at row " << kaon::abs(pz - pz.mean()).argmin().item() << "\n";
+            << "highest energy at row " << data.select(1, 3).argmax().item() << ", lowest at row "
+            << data.select(1, 3).argmin().item() << "\n"
+            << "pz closest to its mean at row " << kaon::abs(pz - pz.mean()).argmin().item()
+            << "\n";
   auto pt = kaon::sqrt(px * px + py * py);
   std::cout << "fraction with pT > 50: " << (pt > 50).to<float>().mean().item() << "\n";
   auto z = (data - data.mean(0)) / data.std(0);
@@ -50,6 +54,7 @@ int main() {
             << "z-scored column stds  " << z.std(0) << "\n";
   auto lo = data.min(0).values, hi = data.max(0).values;
   auto scaled = 2.0f * (data - lo) / (hi - lo) - 1.0f;
-  std::cout << "[-1, 1] scaling: min " << scaled.min(0).values << ", max " << scaled.max(0).values << "\n";
+  std::cout << "[-1, 1] scaling: min " << scaled.min(0).values << ", max " << scaled.max(0).values
+            << "\n";
   return 0;
 }

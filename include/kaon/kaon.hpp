@@ -12,8 +12,7 @@
 // (Tensor<double>, Tensor<float, kaon::cuda>), and names follow PyTorch.
 #pragma once
 
-#include "kaon/version.hpp"
-
+#include "kaon/backend/cpu/backend.hpp"
 #include "kaon/core/device.hpp"
 #include "kaon/core/dtype.hpp"
 #include "kaon/core/error.hpp"
@@ -21,9 +20,6 @@
 #include "kaon/core/random.hpp"
 #include "kaon/core/shape.hpp"
 #include "kaon/core/tensor.hpp"
-
-#include "kaon/backend/cpu/backend.hpp"
-
 #include "kaon/ops/binary.hpp"
 #include "kaon/ops/copy.hpp"
 #include "kaon/ops/factory.hpp"
@@ -35,3 +31,4 @@
 #include "kaon/ops/reduce.hpp"
 #include "kaon/ops/unary.hpp"
 #include "kaon/ops/view.hpp"
+#include "kaon/version.hpp"

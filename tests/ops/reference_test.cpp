@@ -10,7 +10,8 @@ using kaon_test::check_matches;
 using kaon_test::from_ref;
 namespace ref = kaon_ref;
 
-TEST_CASE("Exercise 1's arithmetic table matches PyTorch, integer and float results alike", "[ops][exercise1]") {
+TEST_CASE("Exercise 1's arithmetic table matches PyTorch, integer and float results alike",
+          "[ops][exercise1]") {
   const auto a = kaon::tensor({1, 2, 3});
   const auto b = kaon::tensor({4, 5, 6});
   check_matches(a, ref::ex1_a);
@@ -82,7 +83,8 @@ TEST_CASE("std and var are unbiased by default and honour correction", "[ops][re
   check_matches(kaon::std(x64, 0), ref::red_std0_64);
 }
 
-TEST_CASE("Per-column z-scores and a [-1, 1] min-max scaling match PyTorch", "[ops][reduce][exercise1]") {
+TEST_CASE("Per-column z-scores and a min-max scaling to -1..1 match PyTorch",
+          "[ops][reduce][exercise1]") {
   const auto x = from_ref<float>(ref::red_x);
   check_matches((x - x.mean(0)) / x.std(0), ref::red_zscore, 1e-5);
   const auto lo = x.min(0).values, hi = x.max(0).values;
@@ -91,7 +93,8 @@ TEST_CASE("Per-column z-scores and a [-1, 1] min-max scaling match PyTorch", "[o
   check_matches((x64 - x64.mean(0)) / x64.std(0), ref::red_zscore_64);
 }
 
-TEST_CASE("The projectile broadcast (100,1) x (1000) gives (100,1000) as in PyTorch", "[ops][broadcast][exercise1]") {
+TEST_CASE("The projectile broadcast (100,1) x (1000) gives (100,1000) as in PyTorch",
+          "[ops][broadcast][exercise1]") {
   const auto u0 = kaon::linspace(1, 50, 100).reshape({-1, 1});
   const auto theta = kaon::linspace(0.05, 1.5, 100).reshape({-1, 1});
   const auto t = kaon::linspace(0, 5, 1000);
@@ -145,7 +148,8 @@ TEST_CASE("Broadcasting and type promotion follow PyTorch", "[ops][broadcast]") 
   const auto b = from_ref<float>(ref::bc_b);
   check_matches(a + b, ref::bc_add);
   check_matches(a.transpose(0, 1) * b, ref::bc_mul_t);
-  check_matches(kaon::tensor({1, 2, 3}) + kaon::tensor<double>({0.5, 0.25, 0.125}), ref::bc_int_plus_float);
+  check_matches(kaon::tensor({1, 2, 3}) + kaon::tensor<double>({0.5, 0.25, 0.125}),
+                ref::bc_int_plus_float);
   check_matches(kaon::tensor({true, false}) + kaon::tensor({3, 4}), ref::bc_bool_plus_int);
   check_matches(kaon::tensor({7, -7}) / kaon::tensor({2, 2}), ref::bc_int_div_int);
 }
@@ -168,14 +172,16 @@ TEST_CASE("Views, index_select, masked_select, cat and stack match PyTorch", "[o
   check_matches(kaon::stack({s[0], s[1]}, 2), ref::sh_stack2);
 }
 
-TEST_CASE("matmul matches PyTorch for matrices, batches, broadcast batches and vectors", "[ops][matmul]") {
+TEST_CASE("matmul matches PyTorch for matrices, batches, broadcast batches and vectors",
+          "[ops][matmul]") {
   const auto a = from_ref<double>(ref::mm_a);
   const auto b = from_ref<double>(ref::mm_b);
   check_matches(kaon::matmul(a, b), ref::mm_ab);
   check_matches(kaon::mm(a, b), ref::mm_ab);
   check_matches(kaon::matmul(a.t().contiguous().t(), b), ref::mm_ab);
   check_matches(kaon::matmul(from_ref<double>(ref::mm_batch_a), b), ref::mm_batched);
-  check_matches(kaon::matmul(from_ref<double>(ref::mm_bcast_a), from_ref<double>(ref::mm_bcast_b)), ref::mm_bcast);
+  check_matches(kaon::matmul(from_ref<double>(ref::mm_bcast_a), from_ref<double>(ref::mm_bcast_b)),
+                ref::mm_bcast);
   const auto v = kaon::tensor<double>({1, 2, 3});
   check_matches(kaon::matmul(v, b), ref::mm_vec_mat);
   check_matches(kaon::matmul(a, kaon::tensor<double>({1, -1, 2})), ref::mm_mat_vec);

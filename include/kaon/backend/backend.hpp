@@ -46,8 +46,7 @@ StridedPlan<N> make_plan(const Shape& shape, const std::array<Shape, N>& strides
   for (int d = 0; d < shape.size(); ++d) {
     if (shape[d] == 1) continue;
     bool merge = r > 0;
-    for (int k = 0; k < N && merge; ++k)
-      merge = strides[k][d] * shape[d] == p.strides[k][r - 1];
+    for (int k = 0; k < N && merge; ++k) merge = strides[k][d] * shape[d] == p.strides[k][r - 1];
     if (merge) {
       p.sizes[r - 1] *= shape[d];
       for (int k = 0; k < N; ++k) p.strides[k][r - 1] = strides[k][d];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // kaon's exceptions and the KAON_CHECK macro. Host code throws, never aborts; messages start with
-// the op's name and print shapes in brackets, e.g. "matmul: inner dimensions differ: [2, 3] @ [4, 5]".
+// the op's name and print shapes in brackets, e.g. "matmul: inner dimensions differ: [2, 3] @ [4,
+// 5]".
 #pragma once
 
 #include <sstream>
@@ -55,9 +56,9 @@ template <class... Parts>
 
 /// Throws ErrorType with the streamed parts as its message when cond is false. The message is
 /// built only on failure, so a check costs one branch on the hot path.
-#define KAON_CHECK(cond, ErrorType, ...)                           \
-  do {                                                             \
-    if (KAON_UNLIKELY(!(cond))) {                                  \
-      throw ErrorType(::kaon::detail::concat(__VA_ARGS__));        \
-    }                                                              \
+#define KAON_CHECK(cond, ErrorType, ...)                    \
+  do {                                                      \
+    if (KAON_UNLIKELY(!(cond))) {                           \
+      throw ErrorType(::kaon::detail::concat(__VA_ARGS__)); \
+    }                                                       \
   } while (0)

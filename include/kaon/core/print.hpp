@@ -64,7 +64,7 @@ class Formatter {
     for (const T& t : values) {
       const double v = static_cast<double>(t);
       if (!std::isfinite(v) || v == 0) continue;
-      const std::string s = sci_ ? format_c("%.*e", prec, v)
+      const std::string s = sci_        ? format_c("%.*e", prec, v)
                             : int_mode_ ? format_c("%.*f", 0, v) + "."
                                         : format_c("%.*f", prec, v);
       width_ = std::max(width_, s.size());
@@ -81,11 +81,16 @@ class Formatter {
     } else {
       const double v = static_cast<double>(t);
       const int prec = print_options().precision;
-      if (std::isnan(v)) s = "nan";
-      else if (std::isinf(v)) s = v > 0 ? "inf" : "-inf";
-      else if (sci_) s = format_c("%.*e", prec, v);
-      else if (int_mode_) s = format_c("%.*f", 0, v) + ".";
-      else s = format_c("%.*f", prec, v);
+      if (std::isnan(v))
+        s = "nan";
+      else if (std::isinf(v))
+        s = v > 0 ? "inf" : "-inf";
+      else if (sci_)
+        s = format_c("%.*e", prec, v);
+      else if (int_mode_)
+        s = format_c("%.*f", 0, v) + ".";
+      else
+        s = format_c("%.*f", prec, v);
     }
     return std::string(width_ > s.size() ? width_ - s.size() : 0, ' ') + s;
   }
@@ -93,8 +98,10 @@ class Formatter {
  private:
   template <class T>
   static std::string plain(T v) {
-    if constexpr (std::is_same_v<T, bool>) return v ? "True" : "False";
-    else return std::to_string(v);
+    if constexpr (std::is_same_v<T, bool>)
+      return v ? "True" : "False";
+    else
+      return std::to_string(v);
   }
 
   bool floating_;
@@ -150,11 +157,14 @@ class TensorPrinter {
     std::vector<std::string> parts;
     if (dim == shape_.size() - 1) {
       for_each_index(dim, [&](std::int64_t i) {
-        parts.push_back(i < 0 ? " ..." : fmt_->format(data_[static_cast<std::size_t>(offset + i * strides_[dim])]));
+        parts.push_back(
+            i < 0 ? " ..."
+                  : fmt_->format(data_[static_cast<std::size_t>(offset + i * strides_[dim])]));
       });
-      const std::size_t per_line = std::max<std::size_t>(
-          1, (static_cast<std::size_t>(print_options().linewidth) - std::min<std::size_t>(indent, 80)) /
-                 (fmt_->width() + 2));
+      const std::size_t per_line =
+          std::max<std::size_t>(1, (static_cast<std::size_t>(print_options().linewidth) -
+                                    std::min<std::size_t>(indent, 80)) /
+                                       (fmt_->width() + 2));
       std::string s = "[";
       for (std::size_t i = 0; i < parts.size(); ++i) {
         if (i > 0) s += i % per_line == 0 ? ",\n" + std::string(indent + 1, ' ') : ", ";
@@ -165,7 +175,8 @@ class TensorPrinter {
     for_each_index(dim, [&](std::int64_t i) {
       parts.push_back(i < 0 ? "..." : recurse(dim + 1, offset + i * strides_[dim], indent + 1));
     });
-    const std::string sep = "," + std::string(static_cast<std::size_t>(shape_.size() - dim - 1), '\n') +
+    const std::string sep = "," +
+                            std::string(static_cast<std::size_t>(shape_.size() - dim - 1), '\n') +
                             std::string(indent + 1, ' ');
     std::string s = "[";
     for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? sep : "") + parts[i];
@@ -194,13 +205,15 @@ std::ostream& operator<<(std::ostream& os, const Tensor<T, D>& x) {
       for (int i = 0; i < x.dim(); ++i) size += (i ? ", " : "") + std::to_string(x.size(i));
       suffixes.push_back(size + ")");
     }
-    if (!std::is_same_v<T, float>) suffixes.push_back(std::string("dtype=torch.") + dtype_name<T>());
+    if (!std::is_same_v<T, float>)
+      suffixes.push_back(std::string("dtype=torch.") + dtype_name<T>());
   } else {
     const std::vector<T> data = x.to_vector();
     body = detail::TensorPrinter<T>(data, x.shape()).str(7);
     if (std::is_same_v<T, double>) suffixes.push_back("dtype=torch.float64");
   }
-  if (!std::is_same_v<D, cpu>) suffixes.insert(suffixes.begin(), std::string("device='") + D::name + "'");
+  if (!std::is_same_v<D, cpu>)
+    suffixes.insert(suffixes.begin(), std::string("device='") + D::name + "'");
   std::string s = "tensor(" + body;
   const std::size_t nl = s.rfind('\n');
   std::size_t last = nl == std::string::npos ? s.size() + 2 : s.size() - nl + 1;

@@ -27,8 +27,8 @@ class Shape {
   /// A shape of `rank` dims, all equal to `fill`.
   static Shape filled(int rank, std::int64_t fill) {
     Shape s;
-    KAON_CHECK(rank >= 0 && rank <= kMaxDims, ShapeError, "Shape: rank ", rank,
-               " is outside [0, ", kMaxDims, "]");
+    KAON_CHECK(rank >= 0 && rank <= kMaxDims, ShapeError, "Shape: rank ", rank, " is outside [0, ",
+               kMaxDims, "]");
     s.rank_ = rank;
     std::fill_n(s.d_.begin(), rank, fill);
     return s;
@@ -94,16 +94,70 @@ namespace detail {
 /// Row-major strides of a contiguous tensor of this shape.
 inline Shape contiguous_strides(const Shape& shape) {
   Shape st = Shape::filled(shape.size(), 1);
-  for (int i = shape.size() - 2; i >= 0; --i) st[i] = st[i + 1] * std::max<std::int64_t>(shape[i + 1], 1);
+  for (int i = shape.size() - 2; i >= 0; --i)
+    st[i] = st[i + 1] * std::max<std::int64_t>(shape[i + 1], 1);
   return st;
 }
 
-/// Wraps a possibly negative dim into [0, rank); `rank` is the rank the dim indexes into.
-inline int wrap_dim(std::int64_t dim, int rank, const char* op) {
+/// Wraps a possibly negative dim into [0, rank); `rank` is the rank the dim indexes into. Most
+/// ops treat a 0-d tensor as having one dim (sum(0) of a scalar is legal); size() and stride()
+/// pass scalar_ok = false, as PyTorch does.
+inline int wrap_dim(std::int64_t dim, int rank, const char* op, bool scalar_ok = true) {
+  KAON_CHECK(rank > 0 || scalar_ok, ValueError, op, ": dim ", dim,
+             " specified but the tensor has no dimensions");
   const int r = std::max(rank, 1);
-  KAON_CHECK(dim >= -r && dim < r, ValueError, op, ": dim ", dim, " is out of range for a ",
-             rank, "-d tensor (expected in [", -r, ", ", r - 1, "])");
+  KAON_CHECK(dim >= -r && dim < r, ValueError, op, ": dim ", dim, " is out of range for a ", rank,
+             "-d tensor (expected in [", -r, ", ", r - 1, "])");
   return static_cast<int>(dim < 0 ? dim + r : dim);
+}
+
+/// Strides that view a tensor of (shape, strides) as `want` without copying, or false when the
+/// memory layout does not allow it (PyTorch's computeStride): runs of dims that are contiguous
+/// with each other may be split and merged freely.
+inline bool view_strides(const Shape& shape, const Shape& strides, const Shape& want, Shape& out) {
+  out = Shape::filled(want.size(), 1);
+  if (shape.numel() == 0 || shape.size() == 0) {
+    out = contiguous_strides(want);
+    return true;
+  }
+  int view_d = want.size() - 1;
+  std::int64_t chunk_base = strides.back(), tensor_numel = 1, view_numel = 1;
+  for (int d = shape.size() - 1; d >= 0; --d) {
+    tensor_numel *= shape[d];
+    if (d == 0 || (shape[d - 1] != 1 && strides[d - 1] != tensor_numel * chunk_base)) {
+      while (view_d >= 0 && (view_numel < tensor_numel || want[view_d] == 1)) {
+        out[view_d] = view_numel * chunk_base;
+        view_numel *= want[view_d];
+        --view_d;
+      }
+      if (view_numel != tensor_numel) return false;
+      if (d > 0) {
+        chunk_base = strides[d - 1];
+        tensor_numel = 1;
+        view_numel = 1;
+      }
+    }
+  }
+  return view_d == -1;
+}
+
+/// True when no two elements share memory and the elements fill one block without gaps, in
+/// some order of the dims (contiguous tensors and their transposes and permutations).
+inline bool is_non_overlapping_and_dense(const Shape& shape, const Shape& strides) {
+  int order[kMaxDims] = {};
+  for (int i = 0; i < shape.size(); ++i) {  // insertion sort of the dims by stride
+    int j = i;
+    for (; j > 0 && strides[order[j - 1]] > strides[i]; --j) order[j] = order[j - 1];
+    order[j] = i;
+  }
+  std::int64_t expected = 1;
+  for (int i = 0; i < shape.size(); ++i) {
+    const int d = order[i];
+    if (shape[d] == 1) continue;
+    if (strides[d] != expected) return false;
+    expected *= shape[d];
+  }
+  return true;
 }
 
 /// NumPy broadcasting of two shapes; throws ShapeError naming the op.

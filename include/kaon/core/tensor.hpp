@@ -61,8 +61,7 @@ class Tensor {
 
   /// A fresh contiguous tensor of this shape with uninitialised elements.
   explicit Tensor(const Shape& shape) : impl_(std::make_shared<Impl>()) {
-    for (auto d : shape)
-      KAON_CHECK(d >= 0, ShapeError, "empty: negative size in shape ", shape);
+    for (auto d : shape) KAON_CHECK(d >= 0, ShapeError, "empty: negative size in shape ", shape);
     const auto n = static_cast<std::size_t>(shape.numel());
     impl_->storage = std::make_shared<detail::Storage<Device>>(n * sizeof(T));
     impl_->shape = shape;
@@ -86,20 +85,23 @@ class Tensor {
   [[nodiscard]] const Shape& strides() const { return impl().strides; }
   /// Size of dim `d`; negative d counts from the end.
   [[nodiscard]] std::int64_t size(std::int64_t d) const {
-    return shape()[detail::wrap_dim(d, dim(), "size")];
+    return shape()[detail::wrap_dim(d, dim(), "size", false)];
   }
   [[nodiscard]] std::int64_t stride(std::int64_t d) const {
-    return strides()[detail::wrap_dim(d, dim(), "stride")];
+    return strides()[detail::wrap_dim(d, dim(), "stride", false)];
   }
   [[nodiscard]] int dim() const { return shape().size(); }
   [[nodiscard]] std::int64_t numel() const { return shape().numel(); }
   [[nodiscard]] std::int64_t storage_offset() const { return impl().offset; }
   [[nodiscard]] bool is_contiguous() const { return impl().contiguous; }
   /// Pointer to the first element (device memory for cuda).
-  [[nodiscard]] T* data_ptr() const { return static_cast<T*>(impl().storage->data()) + impl().offset; }
+  [[nodiscard]] T* data_ptr() const {
+    return static_cast<T*>(impl().storage->data()) + impl().offset;
+  }
   [[nodiscard]] const char* dtype_name() const { return kaon::dtype_name<T>(); }
   /// True when both handles share one storage block.
-  [[nodiscard]] bool is_alias_of(const Tensor& o) const {
+  template <Element U>
+  [[nodiscard]] bool is_alias_of(const Tensor<U, Device>& o) const {
     return impl().storage == o.impl().storage;
   }
   /// Number of in-place modifications of the storage so far.
@@ -137,7 +139,8 @@ class Tensor {
   [[nodiscard]] Tensor contiguous() const;
   [[nodiscard]] Tensor clone() const;
   [[nodiscard]] Tensor detach() const;
-  [[nodiscard]] Tensor index_select(std::int64_t dim, const Tensor<std::int64_t, Device>& index) const;
+  [[nodiscard]] Tensor index_select(std::int64_t dim,
+                                    const Tensor<std::int64_t, Device>& index) const;
   [[nodiscard]] Tensor masked_select(const Tensor<bool, Device>& mask) const;
   /// `x[mask]`: elements where mask is true; rows when the mask is 1-D and x is 2-D or more.
   [[nodiscard]] Tensor operator[](const Tensor<bool, Device>& mask) const;

@@ -59,7 +59,8 @@ void check_integer_exponent(const X& e) {
       KAON_CHECK(!(e < 0).any().item(), ValueError,
                  "pow: integers to negative integer powers are not allowed");
   } else if constexpr (std::is_integral_v<X>) {
-    KAON_CHECK(e >= 0, ValueError, "pow: integers to negative integer powers are not allowed (exponent ", e, ")");
+    KAON_CHECK(e >= 0, ValueError,
+               "pow: integers to negative integer powers are not allowed (exponent ", e, ")");
   }
 }
 
@@ -67,12 +68,12 @@ void check_integer_exponent(const X& e) {
 
 /// Element-wise a + b with broadcasting; either side may be a scalar.
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator+(const L& a, const R& b) { return detail::binary<fn::Add>("add", a, b); }
 
 /// Element-wise a - b.
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator-(const L& a, const R& b) {
   static_assert(!(std::is_same_v<typename detail::operand_element<L>::type, bool> &&
                   std::is_same_v<typename detail::operand_element<R>::type, bool>),
@@ -82,37 +83,37 @@ auto operator-(const L& a, const R& b) {
 
 /// Element-wise a * b.
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator*(const L& a, const R& b) { return detail::binary<fn::Mul>("mul", a, b); }
 
 /// True division: integer operands give float, as torch.div.
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator/(const L& a, const R& b) { return detail::binary<fn::Div, true>("div", a, b); }
 
 /// Python's modulo, as torch.remainder: the result has the sign of the divisor.
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator%(const L& a, const R& b) { return detail::binary<fn::Remainder>("remainder", a, b); }
 
 /// Comparisons give Tensor<bool>.
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator==(const L& a, const R& b) { return detail::binary<fn::Eq>("eq", a, b); }
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator!=(const L& a, const R& b) { return detail::binary<fn::Ne>("ne", a, b); }
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator<(const L& a, const R& b) { return detail::binary<fn::Lt>("lt", a, b); }
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator<=(const L& a, const R& b) { return detail::binary<fn::Le>("le", a, b); }
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator>(const L& a, const R& b) { return detail::binary<fn::Gt>("gt", a, b); }
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto operator>=(const L& a, const R& b) { return detail::binary<fn::Ge>("ge", a, b); }
 
 /// Logical and/or/xor of bool tensors (PyTorch's & | ^ on masks).
@@ -134,12 +135,14 @@ Tensor<bool, D> operator~(const Tensor<bool, D>& a) {
   return detail::map<bool, D>("logical_not", fn::LogicalNot{}, a);
 }
 template <class D>
-Tensor<bool, D> operator!(const Tensor<bool, D>& a) { return ~a; }
+Tensor<bool, D> operator!(const Tensor<bool, D>& a) {
+  return ~a;
+}
 
 /// a to the power b; integer tensors with integer exponents stay integer ([4, 5, 6] ** [1, 2, 3]
 /// gives [4, 25, 216]).
 template <class L, class R>
-  requires detail::BinaryOperands<L, R>
+requires detail::BinaryOperands<L, R>
 auto pow(const L& a, const R& b) {
   detail::check_integer_exponent(b);
   return detail::binary<fn::Pow>("pow", a, b);
@@ -161,14 +164,19 @@ namespace detail {
 template <template <class> class F, bool FloatMath, class T, class D, class R>
 void compound(const char* op, Tensor<T, D>& self, const R& rhs) {
   using E = typename operand_element<R>::type;
-  using C = std::conditional_t<is_tensor_v<R>, binary_compute_t<T, E, FloatMath>,
-                               std::conditional_t<FloatMath, float_t<promote_scalar_t<T, E>>,
-                                                  promote_scalar_t<T, E>>>;
+  using C = std::conditional_t<
+      is_tensor_v<R>, binary_compute_t<T, E, FloatMath>,
+      std::conditional_t<FloatMath, float_t<promote_scalar_t<T, E>>, promote_scalar_t<T, E>>>;
   static_assert(std::is_same_v<promote_t<T, C>, T>,
                 "in-place op: the result type cannot be cast to the tensor's element type "
                 "(e.g. int64 += float, or int64 /= anything); convert with to<float>() first");
-  if constexpr (is_tensor_v<R>) apply_into(op, self, F<C>{}, self, rhs);
-  else apply_into(op, self, fn::BindRight<F<C>, C>{F<C>{}, static_cast<C>(rhs)}, self);
+  if constexpr (is_tensor_v<R>) {
+    check_in_place(op, self, rhs);
+    apply_into(op, self, F<C>{}, self, rhs);
+  } else {
+    check_in_place(op, self);
+    apply_into(op, self, fn::BindRight<F<C>, C>{F<C>{}, static_cast<C>(rhs)}, self);
+  }
   self.bump_version();
 }
 }  // namespace detail

@@ -61,8 +61,11 @@ auto Tensor<T, D>::to() const {
 
 template <Element T, class D>
 Tensor<T, D>& Tensor<T, D>::fill_(T v) {
-  if (is_contiguous()) backend<D>::fill(data_ptr(), numel(), v);
-  else detail::apply_into("fill_", *this, fn::Identity<T>{}, Tensor<T, D>(Shape{}).fill_(v));
+  detail::check_in_place("fill_", *this);
+  if (is_contiguous())
+    backend<D>::fill(data_ptr(), numel(), v);
+  else
+    detail::apply_into("fill_", *this, fn::Identity<T>{}, Tensor<T, D>(Shape{}).fill_(v));
   bump_version();
   return *this;
 }
@@ -70,6 +73,7 @@ Tensor<T, D>& Tensor<T, D>::fill_(T v) {
 template <Element T, class D>
 template <Element U>
 Tensor<T, D>& Tensor<T, D>::copy_(const Tensor<U, D>& src) {
+  detail::check_in_place("copy_", *this, src);
   detail::apply_into("copy_", *this, fn::Identity<T>{}, src);
   bump_version();
   return *this;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <type_traits>
 
 #include "kaon/backend/backend.hpp"
 #include "kaon/core/tensor.hpp"
@@ -13,6 +14,38 @@ namespace kaon::detail {
 inline void check_broadcasts_to(const char* op, const Shape& in, const Shape& out) {
   KAON_CHECK(broadcast_shapes(in, out, op) == out, ShapeError, op, ": cannot broadcast ", in,
              " to the output shape ", out);
+}
+
+/// True when x partly overlaps out in memory (same storage, both dense, ranges intersecting,
+/// not the very same elements in the same order): an in-place result would depend on loop order.
+template <class Out, class X, class D>
+bool partly_overlaps(const Tensor<Out, D>& out, const Tensor<X, D>& x) {
+  if (!out.is_alias_of(x) || out.numel() == 0 || x.numel() == 0) return false;
+  if (!is_non_overlapping_and_dense(out.shape(), out.strides()) ||
+      !is_non_overlapping_and_dense(x.shape(), x.strides()))
+    return false;  // too hard to decide, as in PyTorch: allowed
+  const auto* a0 = reinterpret_cast<const char*>(out.data_ptr());
+  const auto* b0 = reinterpret_cast<const char*>(x.data_ptr());
+  const auto* a1 = a0 + out.numel() * static_cast<std::int64_t>(sizeof(Out));
+  const auto* b1 = b0 + x.numel() * static_cast<std::int64_t>(sizeof(X));
+  if (a0 == b0 && a1 == b1) return !(sizeof(X) == sizeof(Out) && out.strides() == x.strides());
+  return a0 < b1 && b0 < a1;
+}
+
+/// Rejects in-place writes whose result would depend on the loop order, as PyTorch does: an
+/// output with several elements at one address (an expanded view), or an input that partly
+/// overlaps the output (x += x.t()).
+template <class Out, class D, class... In>
+void check_in_place(const char* op, const Tensor<Out, D>& out, const Tensor<In, D>&... in) {
+  for (int i = 0; i < out.dim(); ++i)
+    KAON_CHECK(out.size(i) <= 1 || out.stride(i) != 0, ValueError, op,
+               ": more than one element of the written-to tensor (shape ", out.shape(),
+               ", strides ", out.strides(),
+               ") refers to a single memory location; clone() it first");
+  const bool overlap = (partly_overlaps(out, in) || ...);
+  KAON_CHECK(!overlap, ValueError, op,
+             ": some elements of an input tensor and the written-to tensor (shape ", out.shape(),
+             ") refer to a single memory location; clone() the input first");
 }
 
 /// out[...] = f(in[...]...), the inputs broadcast to out's shape (which they must fit).
@@ -28,9 +61,9 @@ void apply_into(const char* op, const Tensor<Out, D>& out, const F& f, const Ten
     p.linear = true;
   } else {
     (check_broadcasts_to(op, in.shape(), out.shape()), ...);
-    p = make_plan<N>(out.shape(), std::array<Shape, N>{out.strides(),
-                                                       broadcast_strides(in.shape(), in.strides(),
-                                                                         out.shape())...});
+    p = make_plan<N>(out.shape(),
+                     std::array<Shape, N>{out.strides(), broadcast_strides(in.shape(), in.strides(),
+                                                                           out.shape())...});
   }
   backend<D>::template elementwise<Out>(p, out.data_ptr(), f, in.data_ptr()...);
 }
@@ -38,8 +71,10 @@ void apply_into(const char* op, const Tensor<Out, D>& out, const F& f, const Ten
 template <class... S>
 Shape broadcast_all(const char* op, const Shape& first, const S&... rest) {
   Shape s = first;
-  if constexpr (sizeof...(S) > 0) ((s = broadcast_shapes(s, rest, op)), ...);
-  else (void)op;
+  if constexpr (sizeof...(S) > 0)
+    ((s = broadcast_shapes(s, rest, op)), ...);
+  else
+    (void)op;
   return s;
 }
 

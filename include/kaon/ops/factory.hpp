@@ -52,7 +52,9 @@ struct ArangeFn {
 template <class T>
 struct EyeFn {
   std::int64_t cols;
-  KAON_HOST_DEVICE T operator()(std::int64_t i) const { return static_cast<T>(i / cols == i % cols); }
+  KAON_HOST_DEVICE T operator()(std::int64_t i) const {
+    return static_cast<T>(i / cols == i % cols);
+  }
 };
 
 }  // namespace detail
@@ -100,11 +102,13 @@ Tensor<T, D> full_like(const Tensor<T, D>& x, T value) {
 /// any floating argument gives float unless T is given.
 template <class T = void, class D = cpu, Scalar A, Scalar B, Scalar S = int>
 auto arange(A start, B end, S step = 1) {
-  using E = std::conditional_t<
-      !std::is_void_v<T>, T,
-      std::conditional_t<std::is_integral_v<A> && std::is_integral_v<B> && std::is_integral_v<S>,
-                         std::int64_t, float>>;
-  const double s = static_cast<double>(step), a = static_cast<double>(start), b = static_cast<double>(end);
+  using E = std::conditional_t < !std::is_void_v<T>, T,
+        std::conditional_t < std::is_integral_v<A> && std::is_integral_v<B> &&
+            std::is_integral_v<S>,
+        std::int64_t, float >>
+      ;
+  const double s = static_cast<double>(step), a = static_cast<double>(start),
+               b = static_cast<double>(end);
   KAON_CHECK(s != 0, ValueError, "arange: step must be nonzero");
   KAON_CHECK((s > 0 && b >= a) || (s < 0 && b <= a), ValueError, "arange: upper bound ", b,
              " and lower bound ", a, " inconsistent with step sign ", s);
@@ -129,8 +133,9 @@ Tensor<T, D> linspace(double start, double end, std::int64_t steps) {
     return t;
   }
   const T step = (static_cast<T>(end) - static_cast<T>(start)) / static_cast<T>(steps - 1);
-  backend<D>::generate(t.data_ptr(), steps,
-                       detail::LinspaceFn<T>{static_cast<T>(start), static_cast<T>(end), step, steps});
+  backend<D>::generate(
+      t.data_ptr(), steps,
+      detail::LinspaceFn<T>{static_cast<T>(start), static_cast<T>(end), step, steps});
   return t;
 }
 
@@ -168,7 +173,8 @@ auto tensor(V value) {
   const E v = static_cast<E>(value);
   return detail::from_host<E, D>(&v, Shape{});
 }
-/// A 1-D tensor from a list: kaon::tensor({1, 2, 3}) is int64, kaon::tensor<float>({1, 2, 3}) float.
+/// A 1-D tensor from a list: kaon::tensor({1, 2, 3}) is int64, kaon::tensor<float>({1, 2, 3})
+/// float.
 template <class T = void, class D = cpu, Scalar V>
 auto tensor(std::initializer_list<V> values) {
   using E = detail::chosen_t<T, V>;

@@ -133,8 +133,10 @@ struct Relu {
 template <class C>
 struct Abs {
   KAON_HOST_DEVICE C operator()(C a) const {
-    if constexpr (std::is_same_v<C, bool>) return a;
-    else return a < C(0) ? -a : a;
+    if constexpr (std::is_same_v<C, bool>)
+      return a;
+    else
+      return a < C(0) ? -a : a;
   }
 };
 

@@ -13,14 +13,15 @@ namespace kaon {
 template <class T, class D>
 Tensor<T, D> index_select(const Tensor<T, D>& x, std::int64_t dim,
                           const Tensor<std::int64_t, D>& index) {
-  KAON_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 1-D, got shape ", index.shape());
+  KAON_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 1-D, got shape ",
+             index.shape());
   const int d = detail::wrap_dim(dim, x.dim(), "index_select");
   const Tensor<std::int64_t, cpu> idx = index.contiguous().template to<cpu>();
   const std::int64_t n = x.dim() == 0 ? 1 : x.size(d), K = idx.numel();
   for (std::int64_t k = 0; k < K; ++k) {
     const std::int64_t i = idx.data_ptr()[k];
-    KAON_CHECK(i >= 0 && i < n, IndexError, "index_select: index ", i,
-               " is out of range for dim ", d, " of size ", n, " (shape ", x.shape(), ")");
+    KAON_CHECK(i >= 0 && i < n, IndexError, "index_select: index ", i, " is out of range for dim ",
+               d, " of size ", n, " (shape ", x.shape(), ")");
   }
   const auto s = detail::split_for_reduce(x.shape(), dim, true, "index_select");
   Shape shape = x.shape();
@@ -44,7 +45,8 @@ Tensor<T, D> masked_select(const Tensor<T, D>& x, const Tensor<bool, D>& mask) {
 }
 
 template <Element T, class D>
-Tensor<T, D> Tensor<T, D>::index_select(std::int64_t d, const Tensor<std::int64_t, D>& index) const {
+Tensor<T, D> Tensor<T, D>::index_select(std::int64_t d,
+                                        const Tensor<std::int64_t, D>& index) const {
   return kaon::index_select(*this, d, index);
 }
 

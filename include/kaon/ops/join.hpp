@@ -46,8 +46,9 @@ Tensor<T, D> stack(const std::vector<Tensor<T, D>>& tensors, std::int64_t dim = 
   parts.reserve(tensors.size());
   const int d = detail::wrap_dim(dim, s0.size() + 1, "stack");
   for (std::size_t i = 0; i < tensors.size(); ++i) {
-    KAON_CHECK(tensors[i].shape() == s0, ShapeError, "stack: expects each tensor to be equal size, but got ",
-               s0, " at entry 0 and ", tensors[i].shape(), " at entry ", i);
+    KAON_CHECK(tensors[i].shape() == s0, ShapeError,
+               "stack: expects each tensor to be equal size, but got ", s0, " at entry 0 and ",
+               tensors[i].shape(), " at entry ", i);
     parts.push_back(tensors[i].unsqueeze(d));
   }
   return cat(parts, d);

@@ -15,8 +15,10 @@ namespace detail {
 template <class T, class D>
 MatrixRef<const T> as_matrix(const Tensor<T, D>& m, Tensor<T, D>& keep) {
   const std::int64_t r = m.size(0), c = m.size(1), s0 = m.stride(0), s1 = m.stride(1);
-  if (s1 == 1 || c == 1) return {m.data_ptr(), r, c, r == 1 ? std::max<std::int64_t>(c, 1) : std::max(s0, c), true};
-  if (s0 == 1 || r == 1) return {m.data_ptr(), r, c, c == 1 ? std::max<std::int64_t>(r, 1) : std::max(s1, r), false};
+  if (s1 == 1 || c == 1)
+    return {m.data_ptr(), r, c, r == 1 ? std::max<std::int64_t>(c, 1) : std::max(s0, c), true};
+  if (s0 == 1 || r == 1)
+    return {m.data_ptr(), r, c, c == 1 ? std::max<std::int64_t>(r, 1) : std::max(s1, r), false};
   keep = m.contiguous();
   return {keep.data_ptr(), r, c, std::max<std::int64_t>(c, 1), true};
 }
@@ -26,7 +28,10 @@ void gemm_into(const Tensor<T, D>& a, const Tensor<T, D>& b, Tensor<T, D>& c) {
   Tensor<T, D> ka, kb;
   const auto A = as_matrix(a, ka);
   const auto B = as_matrix(b, kb);
-  backend<D>::gemm(A, B, MatrixRef<T>{c.data_ptr(), c.size(0), c.size(1), std::max<std::int64_t>(c.size(1), 1), true}, false);
+  backend<D>::gemm(
+      A, B,
+      MatrixRef<T>{c.data_ptr(), c.size(0), c.size(1), std::max<std::int64_t>(c.size(1), 1), true},
+      false);
 }
 
 }  // namespace detail

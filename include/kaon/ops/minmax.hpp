@@ -14,7 +14,8 @@ namespace detail {
 template <class T, class D, class Better>
 MinMax<T, D> arg_reduce(const char* op, const Tensor<T, D>& x, std::optional<std::int64_t> dim,
                         bool keepdim, const Better& better) {
-  KAON_CHECK(x.numel() > 0, ValueError, op, ": cannot reduce an empty tensor (shape ", x.shape(), ")");
+  KAON_CHECK(x.numel() > 0, ValueError, op, ": cannot reduce an empty tensor (shape ", x.shape(),
+             ")");
   const ReduceSplit s = split_for_reduce(x.shape(), dim, keepdim, op);
   const Tensor<T, D> xc = x.contiguous();
   MinMax<T, D> r{Tensor<T, D>(s.out_shape), Tensor<std::int64_t, D>(s.out_shape)};

@@ -48,7 +48,8 @@ template <Element T = std::int64_t, class D = cpu>
 Tensor<T, D> randint(std::int64_t low, std::int64_t high, const Shape& shape) {
   KAON_CHECK(low < high, ValueError, "randint: expected low < high, got low = ", low,
              " and high = ", high);
-  return detail::draw<std::int64_t, D>(shape, detail::RandintFn{0, 0, low, high}).template cast<T>();
+  return detail::draw<std::int64_t, D>(shape, detail::RandintFn{0, 0, low, high})
+      .template cast<T>();
 }
 /// Integers uniform in [0, high).
 template <Element T = std::int64_t, class D = cpu>

@@ -35,8 +35,10 @@ inline ReduceSplit split_for_reduce(const Shape& shape, std::optional<std::int64
   s.R = shape[d];
   for (int i = d + 1; i < shape.size(); ++i) s.inner *= shape[i];
   s.out_shape = shape;
-  if (keepdim) s.out_shape[d] = 1;
-  else s.out_shape.erase(d);
+  if (keepdim)
+    s.out_shape[d] = 1;
+  else
+    s.out_shape.erase(d);
   return s;
 }
 
@@ -61,21 +63,25 @@ using acc_t = std::conditional_t<std::is_same_v<T, float>, double, sum_t<T>>;
 /// Sum of all elements (bool and int64 sum to int64).
 template <class T, class D>
 Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x) {
-  return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, std::nullopt, false, fn::SumReduce<detail::acc_t<T>>{});
+  return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, std::nullopt, false,
+                                                    fn::SumReduce<detail::acc_t<T>>{});
 }
 /// Sum over `dim`; keepdim keeps it as size 1.
 template <class T, class D>
 Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
-  return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, dim, keepdim, fn::SumReduce<detail::acc_t<T>>{});
+  return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, dim, keepdim,
+                                                    fn::SumReduce<detail::acc_t<T>>{});
 }
 /// Product of all elements, or over `dim`.
 template <class T, class D>
 Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x) {
-  return detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, std::nullopt, false, fn::ProdReduce<detail::acc_t<T>>{});
+  return detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, std::nullopt, false,
+                                                    fn::ProdReduce<detail::acc_t<T>>{});
 }
 template <class T, class D>
 Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
-  return detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, dim, keepdim, fn::ProdReduce<detail::acc_t<T>>{});
+  return detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, dim, keepdim,
+                                                    fn::ProdReduce<detail::acc_t<T>>{});
 }
 /// True when every (any) element is non-zero.
 template <class T, class D>

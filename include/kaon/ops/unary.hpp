@@ -42,7 +42,8 @@ template <class T, class D> Tensor<T, D> relu(const Tensor<T, D>& x) { return de
 namespace detail {
 template <class T, class D>
 Tensor<T, D> clamp_impl(const Tensor<T, D>& x, double lo, bool has_lo, double hi, bool has_hi) {
-  return map<T, D>("clamp", fn::Clamp<T>{static_cast<T>(lo), static_cast<T>(hi), has_lo, has_hi}, x);
+  return map<T, D>("clamp", fn::Clamp<T>{static_cast<T>(lo), static_cast<T>(hi), has_lo, has_hi},
+                   x);
 }
 }  // namespace detail
 

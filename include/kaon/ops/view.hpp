@@ -47,15 +47,25 @@ Tensor<T, D> make_view(const Tensor<T, D>& base, std::int64_t offset, const Shap
 template <Element T, class D>
 Tensor<T, D> Tensor<T, D>::view(const Shape& want) const {
   const Shape shape = detail::infer_shape("view", want, this->shape());
-  KAON_CHECK(is_contiguous(), ShapeError, "view: the tensor of shape ", this->shape(),
-             " with strides ", strides(), " is not contiguous; use reshape (which copies) instead");
-  return detail::make_view(*this, storage_offset(), shape, detail::contiguous_strides(shape));
+  Shape st;
+  if (is_contiguous())
+    st = detail::contiguous_strides(shape);
+  else
+    KAON_CHECK(detail::view_strides(this->shape(), strides(), shape, st), ShapeError, "view: size ",
+               want, " is not compatible with the input's shape ", this->shape(), " and strides ",
+               strides(),
+               " (at least one dim spans two memory runs); use "
+               "reshape, which copies");
+  return detail::make_view(*this, storage_offset(), shape, st);
 }
 
 template <Element T, class D>
 Tensor<T, D> Tensor<T, D>::reshape(const Shape& want) const {
   const Shape shape = detail::infer_shape("reshape", want, this->shape());
-  return contiguous().view(shape);
+  Shape st;
+  if (is_contiguous() || detail::view_strides(this->shape(), strides(), shape, st))
+    return view(shape);
+  return clone().view(shape);
 }
 
 template <Element T, class D>
@@ -63,7 +73,8 @@ Tensor<T, D> Tensor<T, D>::flatten(std::int64_t start_dim, std::int64_t end_dim)
   if (dim() == 0) return reshape({1});
   const int s = detail::wrap_dim(start_dim, dim(), "flatten");
   const int e = detail::wrap_dim(end_dim, dim(), "flatten");
-  KAON_CHECK(s <= e, ValueError, "flatten: start_dim ", start_dim, " comes after end_dim ", end_dim);
+  KAON_CHECK(s <= e, ValueError, "flatten: start_dim ", start_dim, " comes after end_dim ",
+             end_dim);
   Shape out;
   for (int i = 0; i < s; ++i) out.push_back(size(i));
   std::int64_t merged = 1;
@@ -144,7 +155,8 @@ Tensor<T, D> Tensor<T, D>::expand(const Shape& want) const {
   const int off = want.size() - dim();
   for (int i = 0; i < want.size(); ++i) {
     if (i < off) {
-      KAON_CHECK(want[i] >= 0, ShapeError, "expand: size -1 not allowed in a new leading dim of ", want);
+      KAON_CHECK(want[i] >= 0, ShapeError, "expand: size -1 not allowed in a new leading dim of ",
+                 want);
       continue;
     }
     const std::int64_t have = size(i - off);

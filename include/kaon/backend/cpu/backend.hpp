@@ -45,11 +45,10 @@ struct backend<cpu> {
                           const In*... in) {
     if (p.numel == 0) return;
     if (p.linear) {
-      detail::parallel_for(0, p.numel, detail::kParallelGrain,
-                           [&](std::int64_t b, std::int64_t e) {
-                             Out* KAON_RESTRICT o = out;
-                             for (std::int64_t i = b; i < e; ++i) o[i] = static_cast<Out>(f(in[i]...));
-                           });
+      detail::parallel_for(0, p.numel, detail::kParallelGrain, [&](std::int64_t b, std::int64_t e) {
+        Out* KAON_RESTRICT o = out;
+        for (std::int64_t i = b; i < e; ++i) o[i] = static_cast<Out>(f(in[i]...));
+      });
       return;
     }
     const std::int64_t inner = p.sizes[p.rank - 1];
@@ -62,28 +61,32 @@ struct backend<cpu> {
 
   /// Reduces a dense [outer, R, inner] block over R: out[o, j] = fold(op, in[o, :, j]).
   template <class Out, class C, class In, class Op>
-  static void reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const In* in,
-                     Out* out, const Op& op) {
+  static void reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const In* in, Out* out,
+                     const Op& op) {
     if (inner == 1) {
-      detail::parallel_for(0, outer, std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
-                           [&](std::int64_t o0, std::int64_t o1) {
-                             for (std::int64_t o = o0; o < o1; ++o)
-                               out[o] = static_cast<Out>(fold_dense<C>(in + o * R, R, op));
-                           });
+      detail::parallel_for(
+          0, outer,
+          std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
+          [&](std::int64_t o0, std::int64_t o1) {
+            for (std::int64_t o = o0; o < o1; ++o)
+              out[o] = static_cast<Out>(fold_dense<C>(in + o * R, R, op));
+          });
       return;
     }
-    detail::parallel_for(0, outer, std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R * inner, 1)),
-                         [&](std::int64_t o0, std::int64_t o1) {
-                           std::vector<C> acc(static_cast<std::size_t>(inner));
-                           for (std::int64_t o = o0; o < o1; ++o) {
-                             std::fill(acc.begin(), acc.end(), Op::identity());
-                             const In* base = in + o * R * inner;
-                             for (std::int64_t r = 0; r < R; ++r)
-                               for (std::int64_t j = 0; j < inner; ++j)
-                                 acc[j] = op(acc[j], static_cast<C>(base[r * inner + j]));
-                             for (std::int64_t j = 0; j < inner; ++j) out[o * inner + j] = static_cast<Out>(acc[j]);
-                           }
-                         });
+    detail::parallel_for(
+        0, outer,
+        std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R * inner, 1)),
+        [&](std::int64_t o0, std::int64_t o1) {
+          std::vector<C> acc(static_cast<std::size_t>(inner));
+          for (std::int64_t o = o0; o < o1; ++o) {
+            std::fill(acc.begin(), acc.end(), Op::identity());
+            const In* base = in + o * R * inner;
+            for (std::int64_t r = 0; r < R; ++r)
+              for (std::int64_t j = 0; j < inner; ++j)
+                acc[j] = op(acc[j], static_cast<C>(base[r * inner + j]));
+            for (std::int64_t j = 0; j < inner; ++j) out[o * inner + j] = static_cast<Out>(acc[j]);
+          }
+        });
   }
 
   /// Arg-reduction over R of a dense [outer, R, inner] block: the first index whose value is
@@ -91,19 +94,21 @@ struct backend<cpu> {
   template <class T, class Better>
   static void arg_reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const T* in,
                          T* values, std::int64_t* indices, const Better& better) {
-    detail::parallel_for(0, outer * inner, std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
-                         [&](std::int64_t b, std::int64_t e) {
-                           for (std::int64_t oj = b; oj < e; ++oj) {
-                             const std::int64_t o = oj / inner, j = oj % inner;
-                             const T* base = in + o * R * inner + j;
-                             T best = base[0];
-                             std::int64_t arg = 0;
-                             for (std::int64_t r = 1; r < R; ++r)
-                               if (better(base[r * inner], best)) best = base[r * inner], arg = r;
-                             if (values) values[oj] = best;
-                             indices[oj] = arg;
-                           }
-                         });
+    detail::parallel_for(
+        0, outer * inner,
+        std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
+        [&](std::int64_t b, std::int64_t e) {
+          for (std::int64_t oj = b; oj < e; ++oj) {
+            const std::int64_t o = oj / inner, j = oj % inner;
+            const T* base = in + o * R * inner + j;
+            T best = base[0];
+            std::int64_t arg = 0;
+            for (std::int64_t r = 1; r < R; ++r)
+              if (better(base[r * inner], best)) best = base[r * inner], arg = r;
+            if (values) values[oj] = best;
+            indices[oj] = arg;
+          }
+        });
   }
 
   /// c = a @ b, or c += a @ b when `accumulate` (Eigen's gemm on maps of the buffers).

@@ -20,8 +20,10 @@ void with_eigen_map(const MatrixRef<T>& m, const F& f) {
     using CM = std::conditional_t<std::is_const_v<T>, const M, M>;
     f(Eigen::Map<CM, Eigen::Unaligned, Outer>(m.data, m.rows, m.cols, Outer(m.ld)));
   };
-  if (m.row_major) apply(std::integral_constant<int, Eigen::RowMajor>{});
-  else apply(std::integral_constant<int, Eigen::ColMajor>{});
+  if (m.row_major)
+    apply(std::integral_constant<int, Eigen::RowMajor>{});
+  else
+    apply(std::integral_constant<int, Eigen::ColMajor>{});
 }
 
 /// c = a @ b, or c += a @ b when `accumulate`.
@@ -32,8 +34,10 @@ void gemm_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b, const Ma
     with_eigen_map(a, [&](const auto& A) {
       with_eigen_map(b, [&](const auto& B) {
         if (a.cols == 1) {  // outer product: Eigen's gemm is slow with an inner dimension of 1
-          if (accumulate) C.noalias() += A.col(0) * B.row(0);
-          else C.noalias() = A.col(0) * B.row(0);
+          if (accumulate)
+            C.noalias() += A.col(0) * B.row(0);
+          else
+            C.noalias() = A.col(0) * B.row(0);
         } else if (accumulate) {
           C.noalias() += A * B;
         } else {

@@ -22,6 +22,8 @@ struct raw_allocator<cpu> {
 }  // namespace detail
 
 /// Returns host blocks kaon keeps for reuse to the system (as torch.cuda.empty_cache does).
-inline void empty_cache() { detail::CachingAllocator<detail::raw_allocator<cpu>>::instance().release_cached(); }
+inline void empty_cache() {
+  detail::CachingAllocator<detail::raw_allocator<cpu>>::instance().release_cached();
+}
 
 }  // namespace kaon

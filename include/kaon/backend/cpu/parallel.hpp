@@ -38,8 +38,7 @@ inline constexpr std::int64_t kParallelGrain = std::int64_t{1} << 17;
 template <class Fn>
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, const Fn& fn) {
   const std::int64_t n = end - begin;
-  const std::int64_t chunks =
-      std::min<std::int64_t>(get_num_threads(), grain > 0 ? n / grain : n);
+  const std::int64_t chunks = std::min<std::int64_t>(get_num_threads(), grain > 0 ? n / grain : n);
   if (chunks <= 1) {
     if (n > 0) fn(begin, end);
     return;
