@@ -12,6 +12,12 @@
 // (Tensor<double>, Tensor<float, kaon::cuda>), and names follow PyTorch.
 #pragma once
 
+#include "kaon/autograd/engine.hpp"
+#include "kaon/autograd/function.hpp"
+#include "kaon/autograd/grad_mode.hpp"
+#include "kaon/autograd/gradcheck.hpp"
+#include "kaon/autograd/node.hpp"
+#include "kaon/autograd/tensor_autograd.hpp"
 #include "kaon/backend/cpu/backend.hpp"
 #include "kaon/core/device.hpp"
 #include "kaon/core/dtype.hpp"
@@ -23,6 +29,7 @@
 #include "kaon/ops/binary.hpp"
 #include "kaon/ops/copy.hpp"
 #include "kaon/ops/factory.hpp"
+#include "kaon/ops/gather.hpp"
 #include "kaon/ops/index.hpp"
 #include "kaon/ops/join.hpp"
 #include "kaon/ops/matmul.hpp"
@@ -31,4 +38,5 @@
 #include "kaon/ops/reduce.hpp"
 #include "kaon/ops/unary.hpp"
 #include "kaon/ops/view.hpp"
+#include "kaon/ops/where.hpp"
 #include "kaon/version.hpp"

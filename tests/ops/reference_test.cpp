@@ -195,3 +195,17 @@ TEST_CASE("arange, linspace and eye match PyTorch", "[ops][factory]") {
   check_matches(kaon::linspace<double>(-1, 1, 7), ref::fac_linspace_f64);
   check_matches(kaon::eye(3, 4), ref::fac_eye);
 }
+
+TEST_CASE("matmul of broadcast (stride 0) and strided operands equals matmul of their copies",
+          "[ops][matmul]") {
+  const auto a = from_ref<double>(ref::mm_a);
+  const auto b = from_ref<double>(ref::mm_b);
+  const auto row = a.select(0, 1).unsqueeze(0).expand({5, 3});  // strides [0, 1]
+  const auto col = b.select(1, 2).unsqueeze(1).expand({3, 4});  // strides [4, 0]
+  CHECK(kaon::matmul(row, b).to_vector() == kaon::matmul(row.contiguous(), b).to_vector());
+  CHECK(kaon::matmul(a, col).to_vector() == kaon::matmul(a, col.contiguous()).to_vector());
+  const auto every_other =
+      kaon::arange<double>(24).reshape({4, 6}).slice(1, 0, 6, 2);  // strides [6, 2]
+  CHECK(kaon::matmul(every_other.t(), every_other).to_vector() ==
+        kaon::matmul(every_other.t().contiguous(), every_other.contiguous()).to_vector());
+}

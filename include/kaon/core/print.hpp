@@ -214,6 +214,12 @@ std::ostream& operator<<(std::ostream& os, const Tensor<T, D>& x) {
   }
   if (!std::is_same_v<D, cpu>)
     suffixes.insert(suffixes.begin(), std::string("device='") + D::name + "'");
+  if constexpr (std::is_floating_point_v<T>) {
+    if (const auto fn = x.grad_fn())
+      suffixes.push_back(std::string("grad_fn=<") + fn->name() + ">");
+    else if (x.requires_grad())
+      suffixes.push_back("requires_grad=True");
+  }
   std::string s = "tensor(" + body;
   const std::size_t nl = s.rfind('\n');
   std::size_t last = nl == std::string::npos ? s.size() + 2 : s.size() - nl + 1;

@@ -3,6 +3,7 @@
 // with the version counter autograd uses to detect in-place changes of saved tensors.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -11,6 +12,12 @@
 
 namespace kaon::detail {
 
+/// The number of live storage blocks of all devices (a debug counter for leak tests).
+inline std::atomic<std::int64_t>& live_storages() {
+  static std::atomic<std::int64_t> n{0};
+  return n;
+}
+
 template <class Device>
 class Storage {
  public:
@@ -18,8 +25,12 @@ class Storage {
     data_ = CachingAllocator<raw_allocator<Device>>::instance().allocate(bytes);
     KAON_CHECK(data_ != nullptr, DeviceError, "allocate: out of memory for ", bytes, " bytes on ",
                Device::name);
+    live_storages().fetch_add(1, std::memory_order_relaxed);
   }
-  ~Storage() { CachingAllocator<raw_allocator<Device>>::instance().deallocate(data_, bytes_); }
+  ~Storage() {
+    CachingAllocator<raw_allocator<Device>>::instance().deallocate(data_, bytes_);
+    live_storages().fetch_sub(1, std::memory_order_relaxed);
+  }
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 

@@ -24,6 +24,13 @@ class Tensor;
 template <Element T, class Device>
 struct MinMax;
 
+namespace autograd {
+template <class Device>
+struct AutogradMeta;
+template <class Device>
+struct Node;
+}  // namespace autograd
+
 namespace detail {
 
 template <class Device>
@@ -33,6 +40,8 @@ struct TensorImpl {
   Shape shape;
   Shape strides;
   bool contiguous = true;
+  // Set only for tensors that take part in autograd (autograd/meta.hpp).
+  std::shared_ptr<autograd::AutogradMeta<Device>> autograd;
 };
 
 inline bool is_contiguous(const Shape& shape, const Shape& strides) {
@@ -119,6 +128,27 @@ class Tensor {
   /// Element-type conversion; same as `to<U>()`.
   template <Element U>
   [[nodiscard]] Tensor<U, Device> cast() const;
+
+  // ---- Autograd (autograd/tensor_autograd.hpp) ----------------------------------------------
+
+  /// True for a leaf marked with requires_grad_() and for every result computed from one.
+  [[nodiscard]] bool requires_grad() const;
+  /// Marks a leaf tensor so that backward() fills its grad(); returns *this.
+  Tensor& requires_grad_(bool on = true);
+  /// True for tensors not produced by a recorded op (user-made tensors and parameters).
+  [[nodiscard]] bool is_leaf() const;
+  /// The accumulated gradient of a leaf (undefined before the first backward).
+  [[nodiscard]] Tensor grad() const;
+  /// Sets or clears (with an undefined tensor) the accumulated gradient.
+  void set_grad(const Tensor& g) const;
+  /// The node that produced this tensor, or null for leaves; grad_fn()->name() is PyTorch's.
+  [[nodiscard]] std::shared_ptr<autograd::Node<Device>> grad_fn() const;
+  /// Keeps the gradient of a non-leaf tensor in grad() after backward.
+  Tensor& retain_grad();
+  /// Backpropagates from a one-element tensor (the gradient defaults to 1).
+  void backward(bool retain_graph = false, bool create_graph = false) const;
+  /// Backpropagates the vector-Jacobian product with `gradient` (same shape as this tensor).
+  void backward(const Tensor& gradient, bool retain_graph = false, bool create_graph = false) const;
 
   // ---- Shape and views (ops/view.hpp, ops/copy.hpp, ops/index.hpp) ---------------------------
 

@@ -6,6 +6,7 @@
 
 #include <type_traits>
 
+#include "kaon/autograd/function.hpp"
 #include "kaon/ops/elementwise.hpp"
 #include "kaon/ops/functors.hpp"
 
@@ -39,6 +40,14 @@ auto binary(const char* op, S s, const Tensor<T, D>& a) {
   return map<Out, D>(op, fn::BindLeft<F<C>, C>{F<C>{}, static_cast<C>(s)}, a);
 }
 
+/// The gradient for input i of a recorded op: g summed down to that input's shape (undoing
+/// broadcasting), or undefined when the input needs none.
+template <class T, class D>
+Tensor<T, D> grad_to(const autograd::Context<D>& ctx, std::size_t i, const Tensor<T, D>& g) {
+  if (!ctx.needs_input_grad(i)) return {};
+  return sum_to(g, ctx.input_shape(i));
+}
+
 template <class X>
 struct operand_element {
   using type = detail::scalar_element_t<X>;
@@ -66,10 +75,213 @@ void check_integer_exponent(const X& e) {
 
 }  // namespace detail
 
+namespace ops {
+
+// d/da (a + b) = 1, d/db (a + b) = 1
+struct Add : autograd::Function<Add> {
+  static constexpr const char* name = "AddBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>&, const Tensor<T, D>& a, const Tensor<T, D>& b) {
+    return detail::binary<fn::Add>("add", a, b);
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    return {detail::grad_to(ctx, 0, g[0]), detail::grad_to(ctx, 1, g[0])};
+  }
+};
+// d/da (a - b) = 1, d/db (a - b) = -1
+struct Sub : autograd::Function<Sub> {
+  static constexpr const char* name = "SubBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>&, const Tensor<T, D>& a, const Tensor<T, D>& b) {
+    return detail::binary<fn::Sub>("sub", a, b);
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    return {detail::grad_to(ctx, 0, g[0]),
+            ctx.needs_input_grad(1) ? detail::grad_to(ctx, 1, -g[0]) : Tensor<T, D>()};
+  }
+};
+// d/da (a b) = b, d/db (a b) = a
+struct Mul : autograd::Function<Mul> {
+  static constexpr const char* name = "MulBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
+                              const Tensor<T, D>& b) {
+    ctx.save_for_backward(a, b);
+    return detail::binary<fn::Mul>("mul", a, b);
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto a = ctx.template saved<T>(0), b = ctx.template saved<T>(1);
+    return {ctx.needs_input_grad(0) ? detail::grad_to(ctx, 0, g[0] * b) : Tensor<T, D>(),
+            ctx.needs_input_grad(1) ? detail::grad_to(ctx, 1, g[0] * a) : Tensor<T, D>()};
+  }
+};
+// d/da (a / b) = 1 / b, d/db (a / b) = -a / b^2
+struct Div : autograd::Function<Div> {
+  static constexpr const char* name = "DivBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
+                              const Tensor<T, D>& b) {
+    ctx.save_for_backward(a, b);
+    return detail::binary<fn::Div, true>("div", a, b);
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto a = ctx.template saved<T>(0), b = ctx.template saved<T>(1);
+    return {
+        ctx.needs_input_grad(0) ? detail::grad_to(ctx, 0, g[0] / b) : Tensor<T, D>(),
+        ctx.needs_input_grad(1) ? detail::grad_to(ctx, 1, -(g[0] * a) / (b * b)) : Tensor<T, D>()};
+  }
+};
+// d/da a^b = b a^(b-1), d/db a^b = a^b log(a) (0 where a = 0 and b >= 0, as PyTorch)
+struct Pow : autograd::Function<Pow> {
+  static constexpr const char* name = "PowBackward1";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
+                              const Tensor<T, D>& b) {
+    auto y = detail::binary<fn::Pow>("pow", a, b);
+    ctx.save_for_backward(a, b, y);
+    return y;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto a = ctx.template saved<T>(0), b = ctx.template saved<T>(1),
+               y = ctx.template saved<T>(2);
+    Tensor<T, D> ga, gb;
+    if (ctx.needs_input_grad(0)) ga = detail::grad_to(ctx, 0, g[0] * b * pow(a, b - 1));
+    if (ctx.needs_input_grad(1))
+      gb = detail::grad_to(ctx, 1, where((a == 0) & (b >= 0), g[0] * 0, g[0] * y * log(a)));
+    return {ga, gb};
+  }
+};
+// d/da max(a, b) = 1[a > b] + 1/2 1[a = b]; the same for min with a < b
+template <bool IsMax>
+struct MaxMinimum : autograd::Function<MaxMinimum<IsMax>> {
+  static constexpr const char* name = IsMax ? "MaximumBackward0" : "MinimumBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
+                              const Tensor<T, D>& b) {
+    ctx.save_for_backward(a, b);
+    if constexpr (IsMax)
+      return detail::binary<fn::Maximum>("maximum", a, b);
+    else
+      return detail::binary<fn::Minimum>("minimum", a, b);
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto a = ctx.template saved<T>(0), b = ctx.template saved<T>(1);
+    const auto half = g[0] / 2;
+    const auto a_wins = IsMax ? (a > b) : (a < b), b_wins = IsMax ? (b > a) : (b < a);
+    return {ctx.needs_input_grad(0)
+                ? detail::grad_to(ctx, 0, where(a_wins, g[0], where(a == b, half, 0)))
+                : Tensor<T, D>(),
+            ctx.needs_input_grad(1)
+                ? detail::grad_to(ctx, 1, where(b_wins, g[0], where(a == b, half, 0)))
+                : Tensor<T, D>()};
+  }
+};
+
+/// A tensor op with a scalar operand; Derived gives name, the functor F, Left (scalar on the
+/// left) and `derivative(ctx, g, s)`.
+template <class Derived, template <class> class F, bool Left, bool SaveIn = false,
+          bool SaveOut = false>
+struct ScalarFunction : autograd::Function<Derived> {
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x, T s) {
+    ctx.scalars[0] = static_cast<double>(s);
+    Tensor<T, D> y =
+        Left ? detail::binary<F>(Derived::op, s, x) : detail::binary<F>(Derived::op, x, s);
+    if constexpr (SaveIn) ctx.save_for_backward(x);
+    if constexpr (SaveOut) ctx.save_for_backward(y);
+    return y;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    return {Derived::derivative(ctx, g[0], static_cast<T>(ctx.scalars[0]))};
+  }
+};
+// clang-format off
+// d/dx (x + s) = 1
+struct AddScalar : ScalarFunction<AddScalar, fn::Add, false> {
+  static constexpr const char* name = "AddBackward1"; static constexpr const char* op = "add";
+  template <class C, class G, class S> static G derivative(C&, const G& g, S) { return g; }
+};
+// d/dx (x - s) = 1
+struct SubScalar : ScalarFunction<SubScalar, fn::Sub, false> {
+  static constexpr const char* name = "SubBackward1"; static constexpr const char* op = "sub";
+  template <class C, class G, class S> static G derivative(C&, const G& g, S) { return g; }
+};
+// d/dx (s - x) = -1
+struct RSubScalar : ScalarFunction<RSubScalar, fn::Sub, true> {
+  static constexpr const char* name = "RsubBackward1"; static constexpr const char* op = "rsub";
+  template <class C, class G, class S> static G derivative(C&, const G& g, S) { return -g; }
+};
+// d/dx (x s) = s
+struct MulScalar : ScalarFunction<MulScalar, fn::Mul, false> {
+  static constexpr const char* name = "MulBackward1"; static constexpr const char* op = "mul";
+  template <class C, class G, class S> static G derivative(C&, const G& g, S s) { return g * s; }
+};
+// d/dx (x / s) = 1 / s
+struct DivScalar : ScalarFunction<DivScalar, fn::Div, false> {
+  static constexpr const char* name = "DivBackward1"; static constexpr const char* op = "div";
+  template <class C, class G, class S> static G derivative(C&, const G& g, S s) { return g / s; }
+};
+// d/dx (s / x) = -s / x^2
+struct RDivScalar : ScalarFunction<RDivScalar, fn::Div, true, true> {
+  static constexpr const char* name = "DivBackward0"; static constexpr const char* op = "div";
+  template <class C, class G, class S> static G derivative(C& ctx, const G& g, S s) {
+    const auto x = ctx.template saved<typename G::value_type>(0);
+    return g * (-s) / (x * x);
+  }
+};
+// d/dx x^s = s x^(s-1) (0 for s = 0)
+struct PowScalar : ScalarFunction<PowScalar, fn::Pow, false, true> {
+  static constexpr const char* name = "PowBackward0"; static constexpr const char* op = "pow";
+  template <class C, class G, class S> static G derivative(C& ctx, const G& g, S s) {
+    if (s == 0) return g * 0;
+    return g * s * pow(ctx.template saved<typename G::value_type>(0), s - 1);
+  }
+};
+// d/dx s^x = s^x log(s)
+struct RPowScalar : ScalarFunction<RPowScalar, fn::Pow, true, false, true> {
+  static constexpr const char* name = "PowBackward2"; static constexpr const char* op = "pow";
+  template <class C, class G, class S> static G derivative(C& ctx, const G& g, S s) {
+    return g * ctx.template saved<typename G::value_type>(0) * std::log(s);
+  }
+};
+// clang-format on
+
+}  // namespace ops
+
+namespace detail {
+/// Applies the tensor-tensor, tensor-scalar or scalar-tensor Function after promoting the
+/// operands to their common type C (FloatMath lifts integers to float, for true division).
+template <class TT, class TS, class ST, bool FloatMath, class L, class R>
+auto dispatch(const L& a, const R& b) {
+  if constexpr (is_tensor_v<L> && is_tensor_v<R>) {
+    using C = binary_compute_t<typename L::value_type, typename R::value_type, FloatMath>;
+    return TT::apply(a.template cast<C>(), b.template cast<C>());
+  } else if constexpr (is_tensor_v<L>) {
+    using P = promote_scalar_t<typename L::value_type, R>;
+    using C = std::conditional_t<FloatMath, float_t<P>, P>;
+    return TS::apply(a.template cast<C>(), static_cast<C>(b));
+  } else {
+    using P = promote_scalar_t<typename R::value_type, L>;
+    using C = std::conditional_t<FloatMath, float_t<P>, P>;
+    return ST::apply(b.template cast<C>(), static_cast<C>(a));
+  }
+}
+struct NoScalarForm;
+}  // namespace detail
+
 /// Element-wise a + b with broadcasting; either side may be a scalar.
 template <class L, class R>
 requires detail::BinaryOperands<L, R>
-auto operator+(const L& a, const R& b) { return detail::binary<fn::Add>("add", a, b); }
+auto operator+(const L& a, const R& b) {
+  return detail::dispatch<ops::Add, ops::AddScalar, ops::AddScalar, false>(a, b);
+}
 
 /// Element-wise a - b.
 template <class L, class R>
@@ -78,23 +290,35 @@ auto operator-(const L& a, const R& b) {
   static_assert(!(std::is_same_v<typename detail::operand_element<L>::type, bool> &&
                   std::is_same_v<typename detail::operand_element<R>::type, bool>),
                 "sub: subtracting two bools is not supported; use logical_xor (operator^)");
-  return detail::binary<fn::Sub>("sub", a, b);
+  return detail::dispatch<ops::Sub, ops::SubScalar, ops::RSubScalar, false>(a, b);
 }
 
 /// Element-wise a * b.
 template <class L, class R>
 requires detail::BinaryOperands<L, R>
-auto operator*(const L& a, const R& b) { return detail::binary<fn::Mul>("mul", a, b); }
+auto operator*(const L& a, const R& b) {
+  return detail::dispatch<ops::Mul, ops::MulScalar, ops::MulScalar, false>(a, b);
+}
 
 /// True division: integer operands give float, as torch.div.
 template <class L, class R>
 requires detail::BinaryOperands<L, R>
-auto operator/(const L& a, const R& b) { return detail::binary<fn::Div, true>("div", a, b); }
+auto operator/(const L& a, const R& b) {
+  return detail::dispatch<ops::Div, ops::DivScalar, ops::RDivScalar, true>(a, b);
+}
 
-/// Python's modulo, as torch.remainder: the result has the sign of the divisor.
+/// Python's modulo, as torch.remainder: the result has the sign of the divisor. Not
+/// differentiable in kaon.
 template <class L, class R>
 requires detail::BinaryOperands<L, R>
-auto operator%(const L& a, const R& b) { return detail::binary<fn::Remainder>("remainder", a, b); }
+auto operator%(const L& a, const R& b) {
+  KAON_CHECK(
+      !autograd::GradMode::is_enabled() ||
+          !(autograd::detail::records(a) || autograd::detail::records(b)),
+      Error,
+      "remainder: kaon does not differentiate remainder; detach() the operands or use NoGradGuard");
+  return detail::binary<fn::Remainder>("remainder", a, b);
+}
 
 /// Comparisons give Tensor<bool>.
 template <class L, class R>
@@ -145,17 +369,19 @@ template <class L, class R>
 requires detail::BinaryOperands<L, R>
 auto pow(const L& a, const R& b) {
   detail::check_integer_exponent(b);
-  return detail::binary<fn::Pow>("pow", a, b);
+  return detail::dispatch<ops::Pow, ops::PowScalar, ops::RPowScalar, false>(a, b);
 }
 
 /// Element-wise maximum and minimum of two tensors (NaN propagates).
 template <class A, class B, class D>
 auto maximum(const Tensor<A, D>& a, const Tensor<B, D>& b) {
-  return detail::binary<fn::Maximum>("maximum", a, b);
+  return detail::dispatch<ops::MaxMinimum<true>, detail::NoScalarForm, detail::NoScalarForm, false>(
+      a, b);
 }
 template <class A, class B, class D>
 auto minimum(const Tensor<A, D>& a, const Tensor<B, D>& b) {
-  return detail::binary<fn::Minimum>("minimum", a, b);
+  return detail::dispatch<ops::MaxMinimum<false>, detail::NoScalarForm, detail::NoScalarForm,
+                          false>(a, b);
 }
 
 // ---- In-place compound assignment ---------------------------------------------------------
@@ -167,6 +393,7 @@ void compound(const char* op, Tensor<T, D>& self, const R& rhs) {
   using C = std::conditional_t<
       is_tensor_v<R>, binary_compute_t<T, E, FloatMath>,
       std::conditional_t<FloatMath, float_t<promote_scalar_t<T, E>>, promote_scalar_t<T, E>>>;
+  check_not_recorded(op, self);
   static_assert(std::is_same_v<promote_t<T, C>, T>,
                 "in-place op: the result type cannot be cast to the tensor's element type "
                 "(e.g. int64 += float, or int64 /= anything); convert with to<float>() first");

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kaon/autograd/function.hpp"
 #include "kaon/ops/elementwise.hpp"
 #include "kaon/ops/functors.hpp"
 
@@ -25,9 +26,33 @@ Tensor<T, D> Tensor<T, D>::contiguous() const {
   return is_contiguous() ? *this : clone();
 }
 
+namespace ops {
+// d/dx clone(x) = 1
+struct Clone : autograd::Function<Clone> {
+  static constexpr const char* name = "CloneBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>&, const Tensor<T, D>& x) {
+    return detail::map<T, D>("clone", fn::Identity<T>{}, x);
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>&, const detail::grads_t<T, D>& g) {
+    return {g[0]};
+  }
+};
+
+/// The node of a conversion between float and double: the gradient converts back.
+template <class From, class To, class D>
+struct CastBackward final : autograd::Node<D> {
+  [[nodiscard]] const char* name() const override { return "ToCopyBackward0"; }
+  std::vector<autograd::Grad<D>> apply(autograd::Grad<D>&& g) override {
+    return {std::get<Tensor<To, D>>(g).template cast<From>()};
+  }
+};
+}  // namespace ops
+
 template <Element T, class D>
 Tensor<T, D> Tensor<T, D>::clone() const {
-  return detail::map<T, D>("clone", fn::Identity<T>{}, *this);
+  return ops::Clone::apply(*this);
 }
 
 template <Element T, class D>
@@ -41,7 +66,16 @@ Tensor<U, D> Tensor<T, D>::cast() const {
   if constexpr (std::is_same_v<U, T>) {
     return *this;
   } else {
-    return detail::map<U, D>("to", fn::Identity<T>{}, *this);
+    Tensor<U, D> out = detail::map<U, D>("to", fn::Identity<T>{}, *this);
+    if constexpr (std::is_floating_point_v<T> && std::is_floating_point_v<U>) {
+      if (autograd::GradMode::is_enabled() && requires_grad()) {
+        auto node = std::make_shared<ops::CastBackward<T, U, D>>();
+        node->next_edges.push_back(autograd::gradient_edge(*this));
+        out.impl().autograd = std::make_shared<autograd::AutogradMeta<D>>();
+        out.impl().autograd->grad_fn = std::move(node);
+      }
+    }
+    return out;
   }
 }
 
@@ -62,6 +96,7 @@ auto Tensor<T, D>::to() const {
 template <Element T, class D>
 Tensor<T, D>& Tensor<T, D>::fill_(T v) {
   detail::check_in_place("fill_", *this);
+  detail::check_not_recorded("fill_", *this);
   if (is_contiguous())
     backend<D>::fill(data_ptr(), numel(), v);
   else
@@ -74,6 +109,7 @@ template <Element T, class D>
 template <Element U>
 Tensor<T, D>& Tensor<T, D>::copy_(const Tensor<U, D>& src) {
   detail::check_in_place("copy_", *this, src);
+  detail::check_not_recorded("copy_", *this);
   detail::apply_into("copy_", *this, fn::Identity<T>{}, src);
   bump_version();
   return *this;

@@ -6,6 +6,7 @@
 #include <array>
 #include <type_traits>
 
+#include "kaon/autograd/node.hpp"
 #include "kaon/backend/backend.hpp"
 #include "kaon/core/tensor.hpp"
 
@@ -46,6 +47,19 @@ void check_in_place(const char* op, const Tensor<Out, D>& out, const Tensor<In, 
   KAON_CHECK(!overlap, ValueError, op,
              ": some elements of an input tensor and the written-to tensor (shape ", out.shape(),
              ") refer to a single memory location; clone() the input first");
+}
+
+/// In-place ops are not recorded: on a tensor that requires grad they would silently break
+/// its gradients, so they are refused unless grad mode is off (an optimiser step).
+template <class T, class D>
+void check_not_recorded(const char* op, const Tensor<T, D>& self) {
+  if constexpr (std::is_floating_point_v<T>) {
+    const auto& m = self.impl().autograd;
+    KAON_CHECK(!(m && (m->requires_grad || m->grad_fn) && autograd::GradMode::is_enabled()), Error,
+               op, ": a tensor that requires grad (shape ", self.shape(),
+               ") is used in an in-place operation, which autograd does not record; use the "
+               "out-of-place op, or update it inside a kaon::NoGradGuard scope");
+  }
 }
 
 /// out[...] = f(in[...]...), the inputs broadcast to out's shape (which they must fit).

@@ -2,6 +2,7 @@
 // Indexing that copies: index_select, masked_select and boolean-mask indexing x[mask].
 #pragma once
 
+#include "kaon/autograd/function.hpp"
 #include "kaon/ops/copy.hpp"
 #include "kaon/ops/factory.hpp"
 #include "kaon/ops/reduce.hpp"
@@ -9,22 +10,12 @@
 
 namespace kaon {
 
-/// The entries of x along `dim` at the int64 positions `index` (1-D or 0-d), as torch.index_select.
+namespace detail {
 template <class T, class D>
-Tensor<T, D> index_select(const Tensor<T, D>& x, std::int64_t dim,
-                          const Tensor<std::int64_t, D>& index) {
-  KAON_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 1-D, got shape ",
-             index.shape());
-  const int d = detail::wrap_dim(dim, x.dim(), "index_select");
-  const Tensor<std::int64_t, cpu> idx = index.contiguous().template to<cpu>();
-  const std::int64_t n = x.dim() == 0 ? 1 : x.size(d), K = idx.numel();
-  for (std::int64_t k = 0; k < K; ++k) {
-    const std::int64_t i = idx.data_ptr()[k];
-    KAON_CHECK(i >= 0 && i < n, IndexError, "index_select: index ", i, " is out of range for dim ",
-               d, " of size ", n, " (shape ", x.shape(), ")");
-  }
-  const auto s = detail::split_for_reduce(x.shape(), dim, true, "index_select");
+Tensor<T, D> index_select_raw(const Tensor<T, D>& x, int d, const Tensor<std::int64_t, D>& index) {
+  const auto s = split_for_reduce(x.shape(), d, true, "index_select");
   Shape shape = x.shape();
+  const std::int64_t K = index.numel();
   if (x.dim() > 0) shape[d] = K;
   Tensor<T, D> out(shape);
   const Tensor<T, D> xc = x.contiguous();
@@ -32,16 +23,117 @@ Tensor<T, D> index_select(const Tensor<T, D>& x, std::int64_t dim,
                            out.data_ptr());
   return out;
 }
+}  // namespace detail
+
+namespace ops {
+struct IndexAdd;
+// d/dx index_select(x, dim, index) = index_add of the gradient into zeros
+struct IndexSelect : autograd::Function<IndexSelect> {
+  static constexpr const char* name = "IndexSelectBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x, std::int64_t dim,
+                              const Tensor<std::int64_t, D>& index) {
+    KAON_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 1-D, got shape ",
+               index.shape());
+    const int d = detail::wrap_dim(dim, x.dim(), "index_select");
+    const Tensor<std::int64_t, cpu> idx = index.contiguous().template to<cpu>();
+    const std::int64_t n = x.dim() == 0 ? 1 : x.size(d);
+    for (std::int64_t k = 0; k < idx.numel(); ++k) {
+      const std::int64_t i = idx.data_ptr()[k];
+      KAON_CHECK(i >= 0 && i < n, IndexError, "index_select: index ", i,
+                 " is out of range for dim ", d, " of size ", n, " (shape ", x.shape(), ")");
+    }
+    ctx.ints = {d};
+    ctx.save_for_backward(index);
+    return detail::index_select_raw(x, d, index);
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g);
+};
+// d/dsrc index_add(zeros(shape), dim, index, src) = index_select of the gradient
+struct IndexAdd : autograd::Function<IndexAdd> {
+  static constexpr const char* name = "IndexAddBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& src,
+                              const Shape& shape, std::int64_t dim,
+                              const Tensor<std::int64_t, D>& index) {
+    ctx.ints = {dim};
+    ctx.save_for_backward(index);
+    const auto s = detail::split_for_reduce(shape, dim, true, "index_add");
+    Tensor<T, D> out(shape);
+    out.fill_(T(0));
+    const auto sc = src.contiguous();
+    backend<D>::index_add(s.outer, s.R, s.inner, out.data_ptr(), index.contiguous().data_ptr(),
+                          index.numel(), sc.data_ptr());
+    return out;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    return {IndexSelect::apply(g[0], ctx.ints[0], ctx.template saved<std::int64_t>(0))};
+  }
+};
+template <class T, class D>
+detail::grads_t<T, D> IndexSelect::backward(autograd::Context<D>& ctx,
+                                            const detail::grads_t<T, D>& g) {
+  return {
+      IndexAdd::apply(g[0], ctx.input_shape(0), ctx.ints[0], ctx.template saved<std::int64_t>(0))};
+}
+
+struct MaskedScatter;
+// d/dx masked_select(x, mask) = the gradient scattered back to the selected places
+struct MaskedSelect : autograd::Function<MaskedSelect> {
+  static constexpr const char* name = "MaskedSelectBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x,
+                              const Tensor<bool, D>& mask) {
+    const Shape shape = detail::broadcast_shapes(x.shape(), mask.shape(), "masked_select");
+    const Tensor<T, D> xe = x.expand(shape).contiguous();
+    const Tensor<bool, D> me = mask.expand(shape).contiguous();
+    ctx.save_for_backward(me);
+    Tensor<T, D> out({me.sum().item()});
+    backend<D>::masked_select(xe.numel(), xe.data_ptr(), me.data_ptr(), out.data_ptr());
+    return out;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g);
+};
+// d/dsrc masked_scatter(zeros, mask, src) = masked_select of the gradient
+struct MaskedScatter : autograd::Function<MaskedScatter> {
+  static constexpr const char* name = "MaskedScatterBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& src,
+                              const Tensor<bool, D>& mask) {
+    ctx.save_for_backward(mask);
+    Tensor<T, D> out(mask.shape());
+    out.fill_(T(0));
+    const auto sc = src.contiguous();
+    backend<D>::masked_scatter(mask.numel(), out.data_ptr(), mask.data_ptr(), sc.data_ptr());
+    return out;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    return {MaskedSelect::apply(g[0], ctx.template saved<bool>(0))};
+  }
+};
+template <class T, class D>
+detail::grads_t<T, D> MaskedSelect::backward(autograd::Context<D>& ctx,
+                                             const detail::grads_t<T, D>& g) {
+  // The mask was broadcast to the common shape; sum back to x's shape.
+  return {sum_to(MaskedScatter::apply(g[0], ctx.template saved<bool>(0)), ctx.input_shape(0))};
+}
+}  // namespace ops
+
+/// The entries of x along `dim` at the int64 positions `index` (1-D or 0-d), as torch.index_select.
+template <class T, class D>
+Tensor<T, D> index_select(const Tensor<T, D>& x, std::int64_t dim,
+                          const Tensor<std::int64_t, D>& index) {
+  return ops::IndexSelect::apply(x, dim, index);
+}
 
 /// The elements of x where the (broadcast) mask is true, as a 1-D tensor in row-major order.
 template <class T, class D>
 Tensor<T, D> masked_select(const Tensor<T, D>& x, const Tensor<bool, D>& mask) {
-  const Shape shape = detail::broadcast_shapes(x.shape(), mask.shape(), "masked_select");
-  const Tensor<T, D> xe = x.expand(shape).contiguous();
-  const Tensor<bool, D> me = mask.expand(shape).contiguous();
-  Tensor<T, D> out({me.sum().item()});
-  backend<D>::masked_select(xe.numel(), xe.data_ptr(), me.data_ptr(), out.data_ptr());
-  return out;
+  return ops::MaskedSelect::apply(x, mask);
 }
 
 template <Element T, class D>

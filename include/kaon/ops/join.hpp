@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "kaon/ops/binary.hpp"
 #include "kaon/ops/copy.hpp"
 #include "kaon/ops/view.hpp"
 
@@ -26,6 +27,21 @@ Tensor<T, D> cat(const std::vector<Tensor<T, D>>& tensors, std::int64_t dim = 0)
     KAON_CHECK(ok, ShapeError, "cat: sizes of tensors must match except in dimension ", d,
                ": tensor 0 has shape ", first.shape(), " but tensor ", i, " has shape ", s);
     shape[d] += s[d];
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    bool record = false;
+    for (const auto& t : tensors) record = record || t.requires_grad();
+    if (record && autograd::GradMode::is_enabled()) {
+      // Recorded as a sum of each piece embedded in zeros: each piece's gradient is its slice.
+      Tensor<T, D> out;
+      std::int64_t at = 0;
+      for (const auto& t : tensors) {
+        const auto part = ops::Embed::apply(t, shape, d, at, std::int64_t{1});
+        out = out.defined() ? out + part : part;
+        at += t.shape()[d];
+      }
+      return out;
+    }
   }
   Tensor<T, D> out(shape);
   std::int64_t at = 0;

@@ -4,6 +4,7 @@
 // copy when one of its two strides is 1.
 #pragma once
 
+#include "kaon/autograd/function.hpp"
 #include "kaon/backend/backend.hpp"
 #include "kaon/ops/copy.hpp"
 #include "kaon/ops/view.hpp"
@@ -11,14 +12,16 @@
 namespace kaon {
 namespace detail {
 
-/// A [rows, cols] view as a gemm operand; copies only when neither stride is unit.
+/// A [rows, cols] view as a gemm operand, without a copy when its layout allows one.
 template <class T, class D>
 MatrixRef<const T> as_matrix(const Tensor<T, D>& m, Tensor<T, D>& keep) {
   const std::int64_t r = m.size(0), c = m.size(1), s0 = m.stride(0), s1 = m.stride(1);
-  if (s1 == 1 || c == 1)
-    return {m.data_ptr(), r, c, r == 1 ? std::max<std::int64_t>(c, 1) : std::max(s0, c), true};
-  if (s0 == 1 || r == 1)
-    return {m.data_ptr(), r, c, c == 1 ? std::max<std::int64_t>(r, 1) : std::max(s1, r), false};
+  // A BLAS operand needs unit steps along one dim and a leading dimension at least as long as
+  // that dim; broadcast (stride 0) and other strided views are copied.
+  if ((c == 1 || s1 == 1) && (r == 1 || s0 >= std::max<std::int64_t>(c, 1)))
+    return {m.data_ptr(), r, c, r == 1 ? std::max<std::int64_t>(c, 1) : s0, true};
+  if ((r == 1 || s0 == 1) && (c == 1 || s1 >= std::max<std::int64_t>(r, 1)))
+    return {m.data_ptr(), r, c, c == 1 ? std::max<std::int64_t>(r, 1) : s1, false};
   keep = m.contiguous();
   return {keep.data_ptr(), r, c, std::max<std::int64_t>(c, 1), true};
 }
@@ -36,6 +39,53 @@ void gemm_into(const Tensor<T, D>& a, const Tensor<T, D>& b, Tensor<T, D>& c) {
 
 }  // namespace detail
 
+namespace ops {
+// d/da (a @ b) = g @ b^T, d/db (a @ b) = a^T @ g
+struct MM : autograd::Function<MM> {
+  static constexpr const char* name = "MmBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
+                              const Tensor<T, D>& b) {
+    ctx.save_for_backward(a, b);
+    Tensor<T, D> c({a.size(0), b.size(1)});
+    detail::gemm_into(a, b, c);
+    return c;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto a = ctx.template saved<T>(0), b = ctx.template saved<T>(1);
+    return {ctx.needs_input_grad(0) ? MM::apply(g[0], b.t()) : Tensor<T, D>(),
+            ctx.needs_input_grad(1) ? MM::apply(a.t(), g[0]) : Tensor<T, D>()};
+  }
+};
+// The same for a batch of matrices [B, n, k] @ [B, k, m]
+struct BMM : autograd::Function<BMM> {
+  static constexpr const char* name = "BmmBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
+                              const Tensor<T, D>& b) {
+    ctx.save_for_backward(a, b);
+    Tensor<T, D> c({a.size(0), a.size(1), b.size(2)});
+    for (std::int64_t i = 0; i < a.size(0); ++i) {
+      Tensor<T, D> ci = detail::make_view(c, c.storage_offset() + i * c.stride(0),
+                                          {c.size(1), c.size(2)}, {c.stride(1), c.stride(2)});
+      detail::gemm_into(detail::make_view(a, a.storage_offset() + i * a.stride(0),
+                                          {a.size(1), a.size(2)}, {a.stride(1), a.stride(2)}),
+                        detail::make_view(b, b.storage_offset() + i * b.stride(0),
+                                          {b.size(1), b.size(2)}, {b.stride(1), b.stride(2)}),
+                        ci);
+    }
+    return c;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto a = ctx.template saved<T>(0), b = ctx.template saved<T>(1);
+    return {ctx.needs_input_grad(0) ? BMM::apply(g[0], b.transpose(1, 2)) : Tensor<T, D>(),
+            ctx.needs_input_grad(1) ? BMM::apply(a.transpose(1, 2), g[0]) : Tensor<T, D>()};
+  }
+};
+}  // namespace ops
+
 /// The product of two matrices [n, k] @ [k, m] -> [n, m].
 template <class T, class D>
 Tensor<T, D> mm(const Tensor<T, D>& a, const Tensor<T, D>& b) {
@@ -44,9 +94,7 @@ Tensor<T, D> mm(const Tensor<T, D>& a, const Tensor<T, D>& b) {
              " @ ", b.shape());
   KAON_CHECK(a.size(1) == b.size(0), ShapeError, "mm: inner dimensions differ: ", a.shape(), " @ ",
              b.shape());
-  Tensor<T, D> c({a.size(0), b.size(1)});
-  detail::gemm_into(a, b, c);
-  return c;
+  return ops::MM::apply(a, b);
 }
 
 /// torch.matmul: dot for two vectors, mm for two matrices, a vector is promoted to a matrix
@@ -60,32 +108,25 @@ Tensor<T, D> matmul(const Tensor<T, D>& a, const Tensor<T, D>& b) {
   const Tensor<T, D> B = b.dim() == 1 ? b.unsqueeze(1) : b;
   const std::int64_t n = A.size(-2), k = A.size(-1), k2 = B.size(-2), m = B.size(-1);
   KAON_CHECK(k == k2, ShapeError, "matmul: inner dimensions differ: ", a.shape(), " @ ", b.shape());
-  Shape batch_a, batch_b;
-  for (int i = 0; i < A.dim() - 2; ++i) batch_a.push_back(A.size(i));
-  for (int i = 0; i < B.dim() - 2; ++i) batch_b.push_back(B.size(i));
-  const Shape batch = detail::broadcast_shapes(batch_a, batch_b, "matmul");
-  Shape ea = batch, eb = batch, out_shape = batch;
-  ea.push_back(n), ea.push_back(k);
-  eb.push_back(k), eb.push_back(m);
-  out_shape.push_back(n), out_shape.push_back(m);
-  const Tensor<T, D> Ae = A.expand(ea), Be = B.expand(eb);
-  Tensor<T, D> out(out_shape);
-  const std::int64_t count = batch.numel();
-  const Tensor<T, D> A3 = Ae.dim() == 2 ? Ae : Ae.reshape({count, n, k});
-  const Tensor<T, D> B3 = Be.dim() == 2 ? Be : Be.reshape({count, k, m});
-  Tensor<T, D> O3 = out.dim() == 2 ? out : out.view({count, n, m});
-  if (out.dim() == 2) {
-    detail::gemm_into(A3, B3, O3);
+  Tensor<T, D> out;
+  if (A.dim() == 2 && B.dim() == 2) {
+    out = ops::MM::apply(A, B);
   } else {
-    for (std::int64_t i = 0; i < count; ++i) {
-      Tensor<T, D> o = O3.select(0, i);
-      detail::gemm_into(A3.select(0, i), B3.select(0, i), o);
-    }
+    Shape batch_a, batch_b;
+    for (int i = 0; i < A.dim() - 2; ++i) batch_a.push_back(A.size(i));
+    for (int i = 0; i < B.dim() - 2; ++i) batch_b.push_back(B.size(i));
+    const Shape batch = detail::broadcast_shapes(batch_a, batch_b, "matmul");
+    Shape ea = batch, eb = batch, out_shape = batch;
+    ea.push_back(n), ea.push_back(k);
+    eb.push_back(k), eb.push_back(m);
+    out_shape.push_back(n), out_shape.push_back(m);
+    const std::int64_t count = batch.numel();
+    out = ops::BMM::apply(A.expand(ea).reshape({count, n, k}), B.expand(eb).reshape({count, k, m}))
+              .reshape(out_shape);
   }
-  Tensor<T, D> r = out;
-  if (b.dim() == 1) r = r.squeeze(-1);
-  if (a.dim() == 1) r = r.squeeze(a.dim() == 1 && b.dim() == 1 ? 0 : -2);
-  return r;
+  if (b.dim() == 1) out = out.squeeze(-1);
+  if (a.dim() == 1) out = out.squeeze(b.dim() == 1 ? 0 : -2);
+  return out;
 }
 
 }  // namespace kaon

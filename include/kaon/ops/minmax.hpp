@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "kaon/ops/functors.hpp"
+#include "kaon/ops/gather.hpp"
 #include "kaon/ops/reduce.hpp"
 
 namespace kaon {
@@ -26,23 +27,62 @@ MinMax<T, D> arg_reduce(const char* op, const Tensor<T, D>& x, std::optional<std
 
 }  // namespace detail
 
+namespace ops {
+// d/dx max(x) = 1[x = max(x)] / count, the gradient shared evenly among ties as PyTorch does
+template <bool IsMax>
+struct MinMaxAll : autograd::Function<MinMaxAll<IsMax>> {
+  static constexpr const char* name = IsMax ? "MaxBackward1" : "MinBackward1";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x) {
+    Tensor<T, D> y;
+    if constexpr (IsMax)
+      y = detail::arg_reduce("max", x, std::nullopt, false, fn::GreaterOrNan<T>{}).values;
+    else
+      y = detail::arg_reduce("min", x, std::nullopt, false, fn::LessOrNan<T>{}).values;
+    ctx.save_for_backward(x, y);
+    return y;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto x = ctx.template saved<T>(0), y = ctx.template saved<T>(1);
+    const auto hit = (x == y).template to<T>();
+    return {hit * (g[0] / hit.sum())};
+  }
+};
+}  // namespace ops
+
+namespace detail {
+template <class T, class D, class Better>
+MinMax<T, D> select_along(const char* op, const Tensor<T, D>& x, std::int64_t dim, bool keepdim,
+                          const Better& better) {
+  auto idx = arg_reduce(op, x, dim, true, better).indices;
+  auto values = gather(x, dim, idx);
+  if (!keepdim && x.dim() > 0) {
+    values = values.squeeze(dim);
+    idx = idx.squeeze(dim);
+  }
+  return {values, idx};
+}
+}  // namespace detail
+
 /// The smallest / largest element (0-d).
 template <class T, class D>
 Tensor<T, D> min(const Tensor<T, D>& x) {
-  return detail::arg_reduce("min", x, std::nullopt, false, fn::LessOrNan<T>{}).values;
+  return ops::MinMaxAll<false>::apply(x);
 }
 template <class T, class D>
 Tensor<T, D> max(const Tensor<T, D>& x) {
-  return detail::arg_reduce("max", x, std::nullopt, false, fn::GreaterOrNan<T>{}).values;
+  return ops::MinMaxAll<true>::apply(x);
 }
-/// Minimum / maximum over `dim`, with the int64 indices where they were found.
+/// Minimum / maximum over `dim`, with the int64 indices where they were found; the gradient
+/// of the values reaches the selected elements.
 template <class T, class D>
 MinMax<T, D> min(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
-  return detail::arg_reduce("min", x, dim, keepdim, fn::LessOrNan<T>{});
+  return detail::select_along("min", x, dim, keepdim, fn::LessOrNan<T>{});
 }
 template <class T, class D>
 MinMax<T, D> max(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
-  return detail::arg_reduce("max", x, dim, keepdim, fn::GreaterOrNan<T>{});
+  return detail::select_along("max", x, dim, keepdim, fn::GreaterOrNan<T>{});
 }
 /// Index of the smallest / largest element in the flattened tensor.
 template <class T, class D>

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 
+#include "kaon/autograd/function.hpp"
 #include "kaon/ops/binary.hpp"
 #include "kaon/ops/functors.hpp"
 #include "kaon/ops/unary.hpp"
@@ -21,15 +22,15 @@ struct ReduceSplit {
   Shape out_shape;
 };
 
-inline ReduceSplit split_for_reduce(const Shape& shape, std::optional<std::int64_t> dim,
+inline ReduceSplit split_for_reduce(const Shape& shape, std::int64_t dim, bool has_dim,
                                     bool keepdim, const char* op) {
   ReduceSplit s;
-  if (!dim) {
+  if (!has_dim) {
     s.R = shape.numel();
     if (keepdim) s.out_shape = Shape::filled(shape.size(), 1);
     return s;
   }
-  const int d = wrap_dim(*dim, shape.size(), op);
+  const int d = wrap_dim(dim, shape.size(), op);
   if (shape.size() == 0) return s;  // a 0-d tensor reduces to itself
   for (int i = 0; i < d; ++i) s.outer *= shape[i];
   s.R = shape[d];
@@ -40,6 +41,42 @@ inline ReduceSplit split_for_reduce(const Shape& shape, std::optional<std::int64
   else
     s.out_shape.erase(d);
   return s;
+}
+inline ReduceSplit split_for_reduce(const Shape& shape, std::optional<std::int64_t> dim,
+                                    bool keepdim, const char* op) {
+  return split_for_reduce(shape, dim.value_or(0), dim.has_value(), keepdim, op);
+}
+
+/// A reduced gradient broadcast back to the input's shape; `how` is {dim, has_dim, keepdim}.
+template <class T, class D>
+Tensor<T, D> expand_reduced(const Tensor<T, D>& g, const Shape& shape, const Shape& how) {
+  if (how[1] && !how[2] && shape.size() > 0) return g.unsqueeze(how[0]).expand(shape);
+  return g.expand(shape);
+}
+
+/// For prod's gradient with zeros: at each element, the product of the other elements of its
+/// slice (prefix and suffix products, no division).
+template <class T, class D>
+Tensor<T, D> products_of_others(const Tensor<T, D>& x, const Shape& how) {
+  const ReduceSplit s = split_for_reduce(x.shape(), how[0], how[1] != 0, true, "prod");
+  const Tensor<T, cpu> xc = x.contiguous().template to<cpu>();
+  Tensor<T, cpu> out(x.shape());
+  const T* in = xc.data_ptr();
+  T* o = out.data_ptr();
+  for (std::int64_t a = 0; a < s.outer; ++a)
+    for (std::int64_t j = 0; j < s.inner; ++j) {
+      T prefix = 1;
+      for (std::int64_t r = 0; r < s.R; ++r) {
+        o[(a * s.R + r) * s.inner + j] = prefix;
+        prefix *= in[(a * s.R + r) * s.inner + j];
+      }
+      T suffix = 1;
+      for (std::int64_t r = s.R - 1; r >= 0; --r) {
+        o[(a * s.R + r) * s.inner + j] *= suffix;
+        suffix *= in[(a * s.R + r) * s.inner + j];
+      }
+    }
+  return out.template to<D>();
 }
 
 /// Folds x over `dim` (all dims when empty) with Op in compute type C, giving Out.
@@ -60,29 +97,87 @@ using acc_t = std::conditional_t<std::is_same_v<T, float>, double, sum_t<T>>;
 
 }  // namespace detail
 
+namespace ops {
+// d/dx sum(x) = 1, broadcast back over the reduced dims
+struct Sum : autograd::Function<Sum> {
+  static constexpr const char* name = "SumBackward1";
+  template <class C>
+  static const char* name_for(const C& ctx) {
+    return ctx.ints[1] ? "SumBackward1" : "SumBackward0";
+  }
+  template <class T, class D>
+  static Tensor<sum_t<T>, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x,
+                                     std::optional<std::int64_t> dim, bool keepdim) {
+    ctx.ints = {dim ? *dim : 0, dim ? 1 : 0, keepdim ? 1 : 0};
+    return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, dim, keepdim,
+                                                      fn::SumReduce<detail::acc_t<T>>{});
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    return {detail::expand_reduced(g[0], ctx.input_shape(0), ctx.ints)};
+  }
+};
+// d/dx_i prod(x) = prod_{j != i} x_j
+struct Prod : autograd::Function<Prod> {
+  static constexpr const char* name = "ProdBackward1";
+  template <class C>
+  static const char* name_for(const C& ctx) {
+    return ctx.ints[1] ? "ProdBackward1" : "ProdBackward0";
+  }
+  template <class T, class D>
+  static Tensor<sum_t<T>, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x,
+                                     std::optional<std::int64_t> dim, bool keepdim) {
+    ctx.ints = {dim ? *dim : 0, dim ? 1 : 0, keepdim ? 1 : 0};
+    auto y = detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, dim, keepdim,
+                                                        fn::ProdReduce<detail::acc_t<T>>{});
+    if constexpr (std::is_floating_point_v<T>) ctx.save_for_backward(x, y);
+    return y;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto x = ctx.template saved<T>(0), y = ctx.template saved<T>(1);
+    const auto gx = detail::expand_reduced(g[0], x.shape(), ctx.ints);
+    if (!(x == 0).any().item()) return {gx * detail::expand_reduced(y, x.shape(), ctx.ints) / x};
+    KAON_CHECK(!autograd::GradMode::is_enabled(), Error,
+               "prod: the second derivative of prod through a zero element is not supported");
+    return {gx * detail::products_of_others(x, ctx.ints)};
+  }
+};
+}  // namespace ops
+
 /// Sum of all elements (bool and int64 sum to int64).
 template <class T, class D>
 Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x) {
-  return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, std::nullopt, false,
-                                                    fn::SumReduce<detail::acc_t<T>>{});
+  return ops::Sum::apply(x, std::optional<std::int64_t>{}, false);
 }
 /// Sum over `dim`; keepdim keeps it as size 1.
 template <class T, class D>
 Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
-  return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, dim, keepdim,
-                                                    fn::SumReduce<detail::acc_t<T>>{});
+  return ops::Sum::apply(x, std::optional<std::int64_t>{dim}, keepdim);
 }
 /// Product of all elements, or over `dim`.
 template <class T, class D>
 Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x) {
-  return detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, std::nullopt, false,
-                                                    fn::ProdReduce<detail::acc_t<T>>{});
+  return ops::Prod::apply(x, std::optional<std::int64_t>{}, false);
 }
 template <class T, class D>
 Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
-  return detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, dim, keepdim,
-                                                    fn::ProdReduce<detail::acc_t<T>>{});
+  return ops::Prod::apply(x, std::optional<std::int64_t>{dim}, keepdim);
 }
+
+/// Sums g down to `shape` (which g's shape broadcasts from): the one place where kaon undoes
+/// broadcasting in backward.
+template <class T, class D>
+Tensor<T, D> sum_to(const Tensor<T, D>& g, const Shape& shape) {
+  if (g.shape() == shape) return g;
+  Tensor<T, D> r = g;
+  const int lead = g.dim() - shape.size();
+  for (int i = 0; i < lead; ++i) r = sum(r, 0);
+  for (int i = 0; i < shape.size(); ++i)
+    if (shape[i] == 1 && r.size(i) != 1) r = sum(r, i, true);
+  return r;
+}
+
 /// True when every (any) element is non-zero.
 template <class T, class D>
 Tensor<bool, D> all(const Tensor<T, D>& x) {

@@ -3,9 +3,12 @@
 // shape and strides (reshape copies when no view is possible, as PyTorch's does).
 #pragma once
 
+#include <array>
 #include <vector>
 
-#include "kaon/core/tensor.hpp"
+#include "kaon/autograd/function.hpp"
+#include "kaon/ops/elementwise.hpp"
+#include "kaon/ops/functors.hpp"
 
 namespace kaon {
 namespace detail {
@@ -42,6 +45,87 @@ Tensor<T, D> make_view(const Tensor<T, D>& base, std::int64_t offset, const Shap
   return Tensor<T, D>(base, offset, shape, strides);
 }
 
+enum class ViewKind {
+  kReshape,
+  kSqueeze,
+  kUnsqueeze,
+  kTranspose,
+  kPermute,
+  kExpand,
+  kSlice,
+  kSelect
+};
+
+}  // namespace detail
+
+namespace ops {
+// d/dg embed(g) = the slice of the gradient that g was written to
+struct Embed : autograd::Function<Embed> {
+  static constexpr const char* name = "SliceScatterBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& g, const Shape& shape,
+                              std::int64_t dim, std::int64_t start, std::int64_t step) {
+    ctx.ints = {dim, start, step};
+    Tensor<T, D> out(shape);
+    out.fill_(T(0));
+    const std::int64_t end = start + g.size(dim) * step;
+    detail::apply_into("embed", out.slice(dim, start, end, step), fn::Identity<T>{}, g);
+    return out;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto& p = ctx.ints;
+    const std::int64_t n = ctx.input_shape(0)[static_cast<int>(p[0])];
+    return {g[0].slice(p[0], p[1], p[1] + n * p[2], p[2])};
+  }
+};
+
+/// Every view op: the forward makes the view; the backward depends on the kind of view.
+template <detail::ViewKind K>
+struct View : autograd::Function<View<K>> {
+  static constexpr const char*
+      name = std::array{"ViewBackward0",      "SqueezeBackward1", "UnsqueezeBackward0",
+                        "TransposeBackward0", "PermuteBackward0", "ExpandBackward0",
+                        "SliceBackward0",     "SelectBackward0"}[static_cast<int>(K)];
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x, std::int64_t offset,
+                              const Shape& shape, const Shape& strides, const Shape& params) {
+    ctx.ints = params;
+    return detail::make_view(x, offset, shape, strides);
+  }
+  // reshape-like: reshape back; transpose: transpose back; permute: the inverse permutation;
+  // expand: sum back; slice and select: embed into zeros of the input's shape
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    using detail::ViewKind;
+    const Shape& in = ctx.input_shape(0);
+    const Shape& p = ctx.ints;
+    if constexpr (K == ViewKind::kReshape || K == ViewKind::kSqueeze || K == ViewKind::kUnsqueeze) {
+      return {g[0].reshape(in)};
+    } else if constexpr (K == ViewKind::kTranspose) {
+      return {g[0].transpose(p[0], p[1])};
+    } else if constexpr (K == ViewKind::kPermute) {
+      Shape inverse = p;
+      for (int i = 0; i < p.size(); ++i) inverse[static_cast<int>(p[i])] = i;
+      return {g[0].permute(inverse)};
+    } else if constexpr (K == ViewKind::kExpand) {
+      return {sum_to(g[0], in)};
+    } else if constexpr (K == ViewKind::kSlice) {
+      return {Embed::apply(g[0], in, p[0], p[1], p[2])};
+    } else {
+      return {Embed::apply(g[0].unsqueeze(p[0]), in, p[0], p[1], std::int64_t{1})};
+    }
+  }
+};
+
+}  // namespace ops
+
+namespace detail {
+template <ViewKind K, class T, class D>
+Tensor<T, D> record_view(const Tensor<T, D>& x, std::int64_t offset, const Shape& shape,
+                         const Shape& strides, const Shape& params = {}) {
+  return ops::View<K>::apply(x, offset, shape, strides, params);
+}
 }  // namespace detail
 
 template <Element T, class D>
@@ -56,7 +140,7 @@ Tensor<T, D> Tensor<T, D>::view(const Shape& want) const {
                strides(),
                " (at least one dim spans two memory runs); use "
                "reshape, which copies");
-  return detail::make_view(*this, storage_offset(), shape, st);
+  return detail::record_view<detail::ViewKind::kReshape>(*this, storage_offset(), shape, st);
 }
 
 template <Element T, class D>
@@ -89,7 +173,7 @@ Tensor<T, D> Tensor<T, D>::squeeze() const {
   Shape shape, st;
   for (int i = 0; i < dim(); ++i)
     if (size(i) != 1) shape.push_back(size(i)), st.push_back(stride(i));
-  return detail::make_view(*this, storage_offset(), shape, st);
+  return detail::record_view<detail::ViewKind::kSqueeze>(*this, storage_offset(), shape, st);
 }
 
 template <Element T, class D>
@@ -100,7 +184,7 @@ Tensor<T, D> Tensor<T, D>::squeeze(std::int64_t d) const {
   Shape shape = this->shape(), st = strides();
   shape.erase(i);
   st.erase(i);
-  return detail::make_view(*this, storage_offset(), shape, st);
+  return detail::record_view<detail::ViewKind::kSqueeze>(*this, storage_offset(), shape, st);
 }
 
 template <Element T, class D>
@@ -110,7 +194,7 @@ Tensor<T, D> Tensor<T, D>::unsqueeze(std::int64_t d) const {
   const std::int64_t s = i < dim() ? stride(i) * size(i) : 1;
   shape.insert(i, 1);
   st.insert(i, s);
-  return detail::make_view(*this, storage_offset(), shape, st);
+  return detail::record_view<detail::ViewKind::kUnsqueeze>(*this, storage_offset(), shape, st);
 }
 
 template <Element T, class D>
@@ -121,7 +205,8 @@ Tensor<T, D> Tensor<T, D>::transpose(std::int64_t dim0, std::int64_t dim1) const
   Shape shape = this->shape(), st = strides();
   std::swap(shape[a], shape[b]);
   std::swap(st[a], st[b]);
-  return detail::make_view(*this, storage_offset(), shape, st);
+  return detail::record_view<detail::ViewKind::kTranspose>(*this, storage_offset(), shape, st,
+                                                           {a, b});
 }
 
 template <Element T, class D>
@@ -144,7 +229,9 @@ Tensor<T, D> Tensor<T, D>::permute(const Shape& dims) const {
     shape.push_back(size(d));
     st.push_back(stride(d));
   }
-  return detail::make_view(*this, storage_offset(), shape, st);
+  Shape perm = dims;
+  for (int i = 0; i < dims.size(); ++i) perm[i] = detail::wrap_dim(dims[i], dim(), "permute");
+  return detail::record_view<detail::ViewKind::kPermute>(*this, storage_offset(), shape, st, perm);
 }
 
 template <Element T, class D>
@@ -169,7 +256,7 @@ Tensor<T, D> Tensor<T, D>::expand(const Shape& want) const {
                  " to ", want, ")");
     }
   }
-  return detail::make_view(*this, storage_offset(), shape, st);
+  return detail::record_view<detail::ViewKind::kExpand>(*this, storage_offset(), shape, st);
 }
 
 template <Element T, class D>
@@ -187,7 +274,8 @@ Tensor<T, D> Tensor<T, D>::slice(std::int64_t d, std::int64_t start, std::int64_
   Shape shape = this->shape(), st = strides();
   shape[i] = (end - start + step - 1) / step;
   st[i] = stride(i) * step;
-  return detail::make_view(*this, storage_offset() + start * stride(i), shape, st);
+  return detail::record_view<detail::ViewKind::kSlice>(*this, storage_offset() + start * stride(i),
+                                                       shape, st, {i, start, step});
 }
 
 template <Element T, class D>
@@ -201,7 +289,8 @@ Tensor<T, D> Tensor<T, D>::select(std::int64_t d, std::int64_t index) const {
   Shape shape = this->shape(), st = strides();
   shape.erase(i);
   st.erase(i);
-  return detail::make_view(*this, storage_offset() + index * stride(i), shape, st);
+  return detail::record_view<detail::ViewKind::kSelect>(*this, storage_offset() + index * stride(i),
+                                                        shape, st, {i, index});
 }
 
 // clang-format off

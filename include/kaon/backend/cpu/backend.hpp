@@ -128,6 +128,50 @@ struct backend<cpu> {
         std::copy_n(in + (o * R + index[k]) * inner, inner, out + (o * K + k) * inner);
   }
 
+  /// out[o, k, j] += src[o, k, j] at out[o, index[k], j]: index_select's adjoint.
+  template <class T>
+  static void index_add(std::int64_t outer, std::int64_t R, std::int64_t inner, T* out,
+                        const std::int64_t* index, std::int64_t K, const T* src) {
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t k = 0; k < K; ++k) {
+        T* dst = out + (o * R + index[k]) * inner;
+        const T* s = src + (o * K + k) * inner;
+        for (std::int64_t j = 0; j < inner; ++j) dst[j] += s[j];
+      }
+  }
+
+  /// Along the middle axis of [outer, R, inner] with an index of shape [outer, K, inner]:
+  /// gather reads out[o, k, j] = in[o, index[o, k, j], j]; scatter_add is its adjoint.
+  template <class T>
+  static void gather(std::int64_t outer, std::int64_t R, std::int64_t inner, const T* in,
+                     const std::int64_t* index, std::int64_t K, T* out) {
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t k = 0; k < K; ++k)
+        for (std::int64_t j = 0; j < inner; ++j) {
+          const std::int64_t at = (o * K + k) * inner + j;
+          out[at] = in[(o * R + index[at]) * inner + j];
+        }
+  }
+  template <class T>
+  static void scatter_add(std::int64_t outer, std::int64_t R, std::int64_t inner, T* out,
+                          const std::int64_t* index, std::int64_t K, const T* src) {
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t k = 0; k < K; ++k)
+        for (std::int64_t j = 0; j < inner; ++j) {
+          const std::int64_t at = (o * K + k) * inner + j;
+          out[(o * R + index[at]) * inner + j] += src[at];
+        }
+  }
+
+  /// Writes src's elements, in order, to the positions of out where mask is true:
+  /// masked_select's adjoint.
+  template <class T>
+  static void masked_scatter(std::int64_t n, T* out, const bool* mask, const T* src) {
+    std::int64_t k = 0;
+    for (std::int64_t i = 0; i < n; ++i)
+      if (mask[i]) out[i] = src[k++];
+  }
+
   /// Copies in[i] for every i where mask[i], in order, to out (sized by the caller).
   template <class T>
   static void masked_select(std::int64_t n, const T* in, const bool* mask, T* out) {

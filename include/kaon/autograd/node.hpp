@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// The tape's pieces: a Node per recorded op (its backward), edges to the nodes of its inputs,
+// the per-tensor autograd metadata, and saved tensors. Ownership runs one way only, from a
+// result to the nodes behind it, so a graph is freed as soon as its last result is: a node
+// keeps the tensors it saved but never the result it produced (saved results are kept as
+// storage aliases without their grad_fn).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include "kaon/autograd/grad_mode.hpp"
+#include "kaon/core/tensor.hpp"
+
+namespace kaon::autograd {
+
+/// A gradient flowing through the engine: float or double (or none yet).
+template <class D>
+using Grad = std::variant<std::monostate, Tensor<float, D>, Tensor<double, D>>;
+
+/// Any tensor a node may save (masks and indices too).
+template <class D>
+using AnyTensor =
+    std::variant<Tensor<float, D>, Tensor<double, D>, Tensor<std::int64_t, D>, Tensor<bool, D>>;
+
+namespace detail {
+inline std::atomic<std::int64_t>& live_nodes_counter() {
+  static std::atomic<std::int64_t> n{0};
+  return n;
+}
+inline std::uint64_t next_sequence_nr() {
+  thread_local std::uint64_t n = 0;
+  return n++;
+}
+}  // namespace detail
+
+/// The number of live graph nodes (a debug counter for leak tests).
+inline std::int64_t live_nodes() { return detail::live_nodes_counter().load(); }
+/// The number of live storage blocks (a debug counter for leak tests).
+inline std::int64_t live_storages() { return kaon::detail::live_storages().load(); }
+
+template <class D>
+struct AutogradMeta;
+
+/// One recorded op: apply() maps the gradient of its result to one gradient per input edge.
+template <class D>
+struct Node : std::enable_shared_from_this<Node<D>> {
+  Node() : sequence_nr(detail::next_sequence_nr()) { detail::live_nodes_counter()++; }
+  virtual ~Node() { detail::live_nodes_counter()--; }
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  /// PyTorch's name of the node, e.g. "MulBackward0".
+  [[nodiscard]] virtual const char* name() const = 0;
+  /// Gradients for the inputs, one per entry of next_edges (monostate where none flows).
+  virtual std::vector<Grad<D>> apply(Grad<D>&& grad_output) = 0;
+  /// Frees what the node saved for backward (after a backward without retain_graph).
+  virtual void release_saved() {}
+  /// True for the nodes that accumulate into a leaf's grad().
+  [[nodiscard]] virtual bool is_accumulator() const { return false; }
+
+  std::vector<std::shared_ptr<Node>> next_edges;   // null where an input needs no gradient
+  std::uint64_t sequence_nr;                       // creation order; backward runs newest first
+  std::weak_ptr<struct AutogradMeta<D>> retained;  // the result's meta, after retain_grad()
+};
+
+/// Per-tensor autograd state; present only on tensors that take part in autograd.
+template <class D>
+struct AutogradMeta {
+  bool requires_grad = false;          // set on leaves by requires_grad_()
+  bool retains_grad = false;           // retain_grad() on a non-leaf
+  std::shared_ptr<Node<D>> grad_fn;    // the op that made a non-leaf
+  std::weak_ptr<Node<D>> accumulator;  // a leaf's AccumulateGrad, shared by all its uses
+  Grad<D> grad;                        // accumulated gradient
+};
+
+/// A tensor saved for backward, with the storage version it had when saved; unpacking it after
+/// an in-place change is an error, as in PyTorch.
+template <class D>
+class SavedVariable {
+ public:
+  template <class T>
+  SavedVariable(const Tensor<T, D>& t, bool is_output)
+      : data_(is_output ? t.detach() : t), version_(t.version()), is_output_(is_output) {}
+
+  /// The saved tensor. A saved result gets back its grad_fn (`self`), so that gradients of
+  /// gradients flow through it.
+  template <class T>
+  Tensor<T, D> unpack(const char* op, const std::shared_ptr<Node<D>>& self) const {
+    const auto& t = std::get<Tensor<T, D>>(data_);
+    KAON_CHECK(t.version() == version_, Error, op,
+               ": one of the variables needed for gradient computation has been modified by an "
+               "in-place operation: a ",
+               dtype_name<T>(), " tensor of shape ", t.shape(), " is at version ", t.version(),
+               "; expected version ", version_, " instead");
+    if (!is_output_ || !self) return t;
+    Tensor<T, D> r = t.detach();
+    r.impl().autograd = std::make_shared<AutogradMeta<D>>();
+    r.impl().autograd->grad_fn = self;
+    return r;
+  }
+
+ private:
+  AnyTensor<D> data_;
+  std::uint64_t version_;
+  bool is_output_;
+};
+
+}  // namespace kaon::autograd

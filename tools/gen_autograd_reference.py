@@ -1,0 +1,211 @@
+"""Generate tests/reference/autograd_reference.hpp, expected numbers for kaon's autograd tests.
+
+These cover higher-order gradients (create_graph=True), a Hessian, a gradient penalty on a
+small network, a vector-Jacobian product and gradients routed through max/min. Every
+expected value is computed here by torch.autograd in float64; inputs are literals or drawn
+from torch with a fixed seed, and in the latter case they are written into the header too.
+Output is deterministic: rerunning gives a byte-identical file (for the same PyTorch).
+
+The header reuses kaon_ref::Ref from foundation_reference.hpp (which it includes) and puts
+its own constants in namespace kaon_ref::autograd, so both headers can be included in one
+test binary. The emit helpers are copied from tools/gen_reference.py, which computes all
+of its references at import time and so is not imported here.
+
+Rerun from the repository root with Debian's Python (which has torch and numpy):
+
+    /usr/bin/python3 tools/gen_autograd_reference.py
+"""
+
+import math
+import pathlib
+
+import torch
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "reference" / "autograd_reference.hpp"
+
+DTYPES = {
+    torch.float32: "float32",
+    torch.float64: "float64",
+    torch.int64: "int64",
+    torch.bool: "bool",
+}
+
+F64 = torch.float64
+
+_lines = []
+_names = []
+
+
+def _claim(name):
+    # Unlike gen_reference.py, upper case is allowed: the tests use names such as gp_W1.
+    assert name.isidentifier(), name
+    assert name not in _names, f"duplicate name {name}"
+    _names.append(name)
+
+
+def _num(v):
+    f = float(v)
+    assert math.isfinite(f), "non-finite values are not supported in Refs"
+    return repr(f)
+
+
+def ref(name, t):
+    """Emit one Ref: shape, row-major values (as exact doubles) and dtype of tensor t."""
+    _claim(name)
+    t = torch.as_tensor(t).detach().cpu()
+    dtype = DTYPES[t.dtype]
+    flat = t.contiguous().reshape(-1).tolist()
+    if t.dtype == torch.int64:
+        assert all(abs(v) < 2**53 for v in flat), name
+    if t.dtype == torch.bool:
+        flat = [1 if v else 0 for v in flat]
+    shape = ", ".join(str(int(d)) for d in t.shape)
+    # Wrap long value lists, 8 per line, to keep the header readable.
+    vals = [_num(v) for v in flat]
+    if len(vals) <= 8:
+        body = ", ".join(vals)
+    else:
+        chunks = [", ".join(vals[i:i + 8]) for i in range(0, len(vals), 8)]
+        body = "\n    " + ",\n    ".join(chunks) + "\n"
+    _lines.append(f'inline const kaon_ref::Ref {name} = {{{{{shape}}}, {{{body}}}, "{dtype}"}};')
+
+
+def section(title):
+    _lines.append("")
+    _lines.append(f"// ---- {title} ----")
+
+
+# --------------------------------------------------------------------------------------
+# 1. Second derivative of a cube
+section("1. Cube: d/dx and d2/dx2 of sum(x**3)")
+x = torch.tensor([-1.5, 0.5, 2.0], dtype=F64, requires_grad=True)
+y = (x ** 3).sum()
+g1 = torch.autograd.grad(y, x, create_graph=True)[0]
+g2 = torch.autograd.grad(g1.sum(), x)[0]
+ref("cube_x", x)
+ref("cube_d1", g1)
+ref("cube_d2", g2)
+
+# --------------------------------------------------------------------------------------
+# 2. Up to the third derivative of sin
+section("2. Sine: first, second and third derivatives of sum(sin(x))")
+x = torch.linspace(-2, 2, 5, dtype=F64, requires_grad=True)
+y = torch.sin(x).sum()
+g1 = torch.autograd.grad(y, x, create_graph=True)[0]
+g2 = torch.autograd.grad(g1.sum(), x, create_graph=True)[0]
+g3 = torch.autograd.grad(g2.sum(), x)[0]
+ref("sin_x", x)
+ref("sin_d1", g1)
+ref("sin_d2", g2)
+ref("sin_d3", g3)
+
+# --------------------------------------------------------------------------------------
+# 3. Hessian of a function of three variables
+section("3. Hessian of f(v) = v0^2 v1 + sin(v1 v2) + exp(v0) v2")
+
+
+def hess_fn(v):
+    return v[0] ** 2 * v[1] + torch.sin(v[1] * v[2]) + torch.exp(v[0]) * v[2]
+
+
+v = torch.tensor([0.5, -1.2, 2.0], dtype=F64, requires_grad=True)
+f = hess_fn(v)
+g = torch.autograd.grad(f, v, create_graph=True)[0]
+rows = [torch.autograd.grad(g[i], v, retain_graph=True)[0] for i in range(3)]
+H_rows = torch.stack(rows)
+H = torch.autograd.functional.hessian(hess_fn, v.detach())
+assert H.shape == (3, 3) and H.dtype == F64
+assert torch.allclose(H_rows, H, rtol=0, atol=1e-12), (H_rows, H)
+ref("hess_v", v)
+ref("hess_f", f)
+ref("hess_grad", g)
+ref("hess", H)
+
+# --------------------------------------------------------------------------------------
+# 4. Gradient penalty on a small tanh network
+section("4. Gradient penalty: loss = mse + 0.1 * ||d out.sum() / d x||_F")
+torch.manual_seed(0)
+gp_x = torch.randn(5, 3, dtype=F64).round(decimals=6)
+gp_y = torch.randn(5, 1, dtype=F64).round(decimals=6)
+W1 = (torch.randn(3, 4, dtype=F64) * 0.5).round(decimals=6)
+b1 = (torch.randn(4, dtype=F64) * 0.1).round(decimals=6)
+W2 = (torch.randn(4, 1, dtype=F64) * 0.5).round(decimals=6)
+b2 = (torch.randn(1, dtype=F64) * 0.1).round(decimals=6)
+for p in (gp_x, W1, b1, W2, b2):
+    p.requires_grad_(True)
+h = torch.tanh(gp_x @ W1 + b1)
+out = h @ W2 + b2
+mse = ((out - gp_y) ** 2).mean()
+gx = torch.autograd.grad(out.sum(), gp_x, create_graph=True)[0]
+penalty = gx.norm()
+loss = mse + 0.1 * penalty
+loss.backward()
+assert mse.dim() == 0 and penalty.dim() == 0 and loss.dim() == 0
+ref("gp_x", gp_x)
+ref("gp_y", gp_y)
+ref("gp_W1", W1)
+ref("gp_b1", b1)
+ref("gp_W2", W2)
+ref("gp_b2", b2)
+ref("gp_out", out)
+ref("gp_mse", mse)
+ref("gp_gx", gx)
+ref("gp_penalty", penalty)
+ref("gp_loss", loss)
+ref("gp_W1_grad", W1.grad)
+ref("gp_b1_grad", b1.grad)
+ref("gp_W2_grad", W2.grad)
+ref("gp_b2_grad", b2.grad)
+ref("gp_x_grad", gp_x.grad)
+
+# --------------------------------------------------------------------------------------
+# 5. Vector-Jacobian product
+section("5. Vector-Jacobian product: out = a * a.sum(1, keepdim=True); out.backward(v)")
+a = torch.tensor([[1.0, -2.0, 0.5], [3.0, 0.25, -1.0]], dtype=F64, requires_grad=True)
+out = a * a.sum(1, keepdim=True)
+vv = torch.tensor([[1.0, 0.5, -1.0], [2.0, 0.0, 1.0]], dtype=F64)
+out.backward(vv)
+ref("vjp_a", a)
+ref("vjp_v", vv)
+ref("vjp_grad", a.grad)
+
+# --------------------------------------------------------------------------------------
+# 6. Gradients routed to selected elements by max/min
+section("6. Gradients through max/min (selected elements; ties split evenly)")
+m = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], dtype=F64, requires_grad=True)
+ref("maxsel_m", m)
+(m.max(1).values * torch.tensor([1.0, 2.0], dtype=F64)).sum().backward()
+ref("maxdim_grad", m.grad)
+m.grad = None
+m.max().backward()
+ref("maxall_grad", m.grad)
+m.grad = None
+m.min(0).values.sum().backward()
+ref("mindim_grad", m.grad)
+t = torch.tensor([2.0, 7.0, 7.0, 1.0], dtype=F64, requires_grad=True)
+t.max().backward()
+assert t.grad.tolist() == [0.0, 0.5, 0.5, 0.0], t.grad
+ref("maxtie_x", t)
+ref("maxall_ties_grad", t.grad)
+
+
+# --------------------------------------------------------------------------------------
+def main():
+    head = [
+        "// SPDX-License-Identifier: MIT",
+        f"// Generated by tools/gen_autograd_reference.py with PyTorch {torch.__version__}; do not edit.",
+        "// Expected results computed by torch.autograd (float64) for kaon's autograd tests.",
+        "// Floats are printed round-trip exact.",
+        "#pragma once",
+        '#include "reference/foundation_reference.hpp"  // kaon_ref::Ref',
+        "",
+        "namespace kaon_ref::autograd {",
+    ]
+    tail = ["", "}  // namespace kaon_ref::autograd", ""]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("\n".join(head + _lines + tail), encoding="utf-8")
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(_names)} names)")
+
+
+if __name__ == "__main__":
+    main()
