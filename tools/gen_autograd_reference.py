@@ -8,71 +8,25 @@ Output is deterministic: rerunning gives a byte-identical file (for the same PyT
 
 The header reuses kaon_ref::Ref from foundation_reference.hpp (which it includes) and puts
 its own constants in namespace kaon_ref::autograd, so both headers can be included in one
-test binary. The emit helpers are copied from tools/gen_reference.py, which computes all
-of its references at import time and so is not imported here.
+test binary.
 
 Rerun from the repository root with Debian's Python (which has torch and numpy):
 
     /usr/bin/python3 tools/gen_autograd_reference.py
 """
 
-import math
 import pathlib
 
 import torch
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "reference" / "autograd_reference.hpp"
+from refgen import Emitter
 
-DTYPES = {
-    torch.float32: "float32",
-    torch.float64: "float64",
-    torch.int64: "int64",
-    torch.bool: "bool",
-}
+OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "reference" / "autograd_reference.hpp"
 
 F64 = torch.float64
 
-_lines = []
-_names = []
-
-
-def _claim(name):
-    # Unlike gen_reference.py, upper case is allowed: the tests use names such as gp_W1.
-    assert name.isidentifier(), name
-    assert name not in _names, f"duplicate name {name}"
-    _names.append(name)
-
-
-def _num(v):
-    f = float(v)
-    assert math.isfinite(f), "non-finite values are not supported in Refs"
-    return repr(f)
-
-
-def ref(name, t):
-    """Emit one Ref: shape, row-major values (as exact doubles) and dtype of tensor t."""
-    _claim(name)
-    t = torch.as_tensor(t).detach().cpu()
-    dtype = DTYPES[t.dtype]
-    flat = t.contiguous().reshape(-1).tolist()
-    if t.dtype == torch.int64:
-        assert all(abs(v) < 2**53 for v in flat), name
-    if t.dtype == torch.bool:
-        flat = [1 if v else 0 for v in flat]
-    shape = ", ".join(str(int(d)) for d in t.shape)
-    # Wrap long value lists, 8 per line, to keep the header readable.
-    vals = [_num(v) for v in flat]
-    if len(vals) <= 8:
-        body = ", ".join(vals)
-    else:
-        chunks = [", ".join(vals[i:i + 8]) for i in range(0, len(vals), 8)]
-        body = "\n    " + ",\n    ".join(chunks) + "\n"
-    _lines.append(f'inline const kaon_ref::Ref {name} = {{{{{shape}}}, {{{body}}}, "{dtype}"}};')
-
-
-def section(title):
-    _lines.append("")
-    _lines.append(f"// ---- {title} ----")
+_emit = Emitter("kaon_ref::Ref")
+ref, text, section = _emit.ref, _emit.text, _emit.section
 
 
 # --------------------------------------------------------------------------------------
@@ -202,9 +156,7 @@ def main():
         "namespace kaon_ref::autograd {",
     ]
     tail = ["", "}  // namespace kaon_ref::autograd", ""]
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(head + _lines + tail), encoding="utf-8")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(_names)} names)")
+    _emit.write(OUT, head, tail)
 
 
 if __name__ == "__main__":

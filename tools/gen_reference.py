@@ -10,77 +10,16 @@ Rerun from the repository root with Debian's Python (which has torch and numpy):
     /usr/bin/python3 tools/gen_reference.py
 """
 
-import math
 import pathlib
 
 import torch
 
+from refgen import Emitter
+
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "reference" / "foundation_reference.hpp"
 
-DTYPES = {
-    torch.float32: "float32",
-    torch.float64: "float64",
-    torch.int64: "int64",
-    torch.bool: "bool",
-}
-
-_lines = []
-_names = []
-
-
-def _claim(name):
-    assert name.isidentifier() and name == name.lower(), name
-    assert name not in _names, f"duplicate name {name}"
-    _names.append(name)
-
-
-def _num(v):
-    f = float(v)
-    assert math.isfinite(f), "non-finite values are not supported in Refs"
-    return repr(f)
-
-
-def ref(name, t):
-    """Emit one Ref: shape, row-major values (as exact doubles) and dtype of tensor t."""
-    _claim(name)
-    t = torch.as_tensor(t).detach().cpu()
-    dtype = DTYPES[t.dtype]
-    flat = t.contiguous().reshape(-1).tolist()
-    if t.dtype == torch.int64:
-        assert all(abs(v) < 2**53 for v in flat), name
-    if t.dtype == torch.bool:
-        flat = [1 if v else 0 for v in flat]
-    shape = ", ".join(str(int(d)) for d in t.shape)
-    # Wrap long value lists, 8 per line, to keep the header readable.
-    vals = [_num(v) for v in flat]
-    if len(vals) <= 8:
-        body = ", ".join(vals)
-    else:
-        chunks = [", ".join(vals[i:i + 8]) for i in range(0, len(vals), 8)]
-        body = "\n    " + ",\n    ".join(chunks) + "\n"
-    _lines.append(f'inline const Ref {name} = {{{{{shape}}}, {{{body}}}, "{dtype}"}};')
-
-
-def _cstr(s):
-    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-
-
-def text(name, s):
-    """Emit a string constant (one adjacent C++ literal per line of s)."""
-    _claim(name)
-    parts = s.split("\n")
-    pieces = [_cstr(p + "\n") for p in parts[:-1]] + [_cstr(parts[-1])]
-    pieces = [p for p in pieces if p] or [""]
-    if len(pieces) == 1:
-        _lines.append(f'inline const char* const {name} = "{pieces[0]}";')
-    else:
-        body = "\n    ".join(f'"{p}"' for p in pieces)
-        _lines.append(f"inline const char* const {name} =\n    {body};")
-
-
-def section(title):
-    _lines.append("")
-    _lines.append(f"// ---- {title} ----")
+_emit = Emitter("Ref")
+ref, text, section = _emit.ref, _emit.text, _emit.section
 
 
 # --------------------------------------------------------------------------------------
@@ -316,9 +255,7 @@ def main():
         "};",
     ]
     tail = ["", "}  // namespace kaon_ref", ""]
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(head + _lines + tail), encoding="utf-8")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(_names)} names)")
+    _emit.write(OUT, head, tail)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <optional>
 #include <queue>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "kaon/autograd/function.hpp"
@@ -51,70 +49,70 @@ template <class D>
 std::vector<Grad<D>> run_backward(std::vector<Root<D>> roots, bool retain_graph, bool create_graph,
                                   const std::vector<std::shared_ptr<Node<D>>>& targets = {}) {
   using NodePtr = Node<D>*;
-  std::unordered_map<NodePtr, int> deps;
-  std::vector<NodePtr> order;
-  {
-    std::vector<NodePtr> stack;
-    std::unordered_set<NodePtr> seen;
-    for (auto& r : roots)
-      if (r.node && seen.insert(r.node.get()).second) stack.push_back(r.node.get());
-    while (!stack.empty()) {
-      NodePtr n = stack.back();
-      stack.pop_back();
-      order.push_back(n);
-      for (const auto& e : n->next_edges) {
-        if (!e) continue;
-        ++deps[e.get()];
-        if (seen.insert(e.get()).second) stack.push_back(e.get());
+  std::vector<NodePtr> order;  // every node of the graph, for the final reset
+  struct Reset {
+    std::vector<NodePtr>& nodes;
+    ~Reset() {
+      for (NodePtr n : nodes) n->engine = {};
+    }
+  } reset{order};
+  for (auto& r : roots)
+    if (r.node && !r.node->engine.seen) {
+      r.node->engine.seen = true;
+      order.push_back(r.node.get());
+    }
+  for (std::size_t i = 0; i < order.size(); ++i)  // breadth-first; order doubles as the queue
+    for (const auto& e : order[i]->next_edges) {
+      if (!e) continue;
+      ++e->engine.deps;
+      if (!e->engine.seen) {
+        e->engine.seen = true;
+        order.push_back(e.get());
       }
     }
-  }
-  // With targets, run only the nodes from which a target is reachable (children are older).
-  std::unordered_map<NodePtr, std::size_t> target_index;
-  for (std::size_t i = 0; i < targets.size(); ++i) target_index.emplace(targets[i].get(), i);
-  std::unordered_set<NodePtr> needed;
+  // With targets, run only the nodes from which a target is reachable (children are older;
+  // accumulators are leaves of the graph whatever their sequence number).
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (targets[i]) {
+      targets[i]->engine.is_target = true;
+      targets[i]->engine.target = i;
+    }
   if (!targets.empty()) {
-    // Accumulators are leaves of the graph whatever their sequence number.
-    std::sort(order.begin(), order.end(), [](NodePtr a, NodePtr b) {
+    std::vector<NodePtr> by_age = order;
+    std::sort(by_age.begin(), by_age.end(), [](NodePtr a, NodePtr b) {
       const bool la = a->is_accumulator(), lb = b->is_accumulator();
       return la != lb ? la : a->sequence_nr < b->sequence_nr;
     });
-    for (NodePtr n : order) {
-      bool need = target_index.count(n) > 0;
-      for (const auto& e : n->next_edges) need = need || (e && needed.count(e.get()));
-      if (need) needed.insert(n);
+    for (NodePtr n : by_age) {
+      bool need = n->engine.is_target;
+      for (const auto& e : n->next_edges) need = need || (e && e->engine.needed);
+      n->engine.needed = need;
     }
   }
 
   AutoGradMode mode(create_graph);
   std::vector<Grad<D>> captured(targets.size());
-  std::unordered_map<NodePtr, Grad<D>> buffer;
   auto later = [](NodePtr a, NodePtr b) { return a->sequence_nr < b->sequence_nr; };
   std::priority_queue<NodePtr, std::vector<NodePtr>, decltype(later)> ready(later);
-  for (auto& r : roots) {
-    if (!r.node) continue;
-    auto& slot = buffer[r.node.get()];
-    slot = add_grads<D>(std::move(slot), std::move(r.grad));
-  }
   for (auto& r : roots)
-    if (r.node && deps[r.node.get()] == 0) {
-      deps[r.node.get()] = -1;  // queued once
+    if (r.node)
+      r.node->engine.buffer = add_grads<D>(std::move(r.node->engine.buffer), std::move(r.grad));
+  for (auto& r : roots)
+    if (r.node && r.node->engine.deps == 0) {
+      r.node->engine.deps = -1;  // queued once
       ready.push(r.node.get());
     }
 
   while (!ready.empty()) {
     NodePtr n = ready.top();
     ready.pop();
-    Grad<D> g;
-    if (auto it = buffer.find(n); it != buffer.end()) {
-      g = std::move(it->second);
-      buffer.erase(it);
-    }
-    if (auto t = target_index.find(n); t != target_index.end()) captured[t->second] = g;
-    const bool run = !std::holds_alternative<std::monostate>(g) &&
-                     (targets.empty() ? true : (needed.count(n) && !n->is_accumulator()));
+    Grad<D> g = std::move(n->engine.buffer);
+    n->engine.buffer = {};
+    if (n->engine.is_target) captured[n->engine.target] = g;
     if (auto m = n->retained.lock(); m && !std::holds_alternative<std::monostate>(g))
       m->grad = add_grads<D>(std::move(m->grad), Grad<D>(g));
+    const bool run = !std::holds_alternative<std::monostate>(g) &&
+                     (targets.empty() || (n->engine.needed && !n->is_accumulator()));
     std::vector<Grad<D>> outs;
     if (run) {
       outs = n->apply(std::move(g));
@@ -123,11 +121,9 @@ std::vector<Grad<D>> run_backward(std::vector<Root<D>> roots, bool retain_graph,
     for (std::size_t i = 0; i < n->next_edges.size(); ++i) {
       NodePtr child = n->next_edges[i].get();
       if (!child) continue;
-      if (i < outs.size() && !std::holds_alternative<std::monostate>(outs[i])) {
-        auto& slot = buffer[child];
-        slot = add_grads<D>(std::move(slot), std::move(outs[i]));
-      }
-      if (--deps[child] == 0) ready.push(child);
+      if (i < outs.size() && !std::holds_alternative<std::monostate>(outs[i]))
+        child->engine.buffer = add_grads<D>(std::move(child->engine.buffer), std::move(outs[i]));
+      if (--child->engine.deps == 0) ready.push(child);
     }
   }
   return captured;

@@ -89,29 +89,33 @@ bool gradcheck(const DoubleFn<D>& fn, const std::vector<Tensor<double, D>>& inpu
   return true;
 }
 
-/// Checks second derivatives: gradcheck of the first gradients (for seeded random output
-/// gradients) recorded with create_graph, as torch.autograd.gradgradcheck.
+/// Checks second derivatives: gradcheck of the first gradients recorded with create_graph,
+/// with respect to the inputs and to a seeded random output gradient v (as
+/// torch.autograd.gradgradcheck does, so linear functions pass too).
 template <class D = cpu>
 bool gradgradcheck(const DoubleFn<D>& fn, const std::vector<Tensor<double, D>>& inputs,
                    const GradcheckOptions& opts = {}) {
-  Tensor<double, D> v;
+  std::vector<Tensor<double, D>> all = inputs;
   {
     NoGradGuard no_grad;
     std::vector<Tensor<double, D>> xs;
     for (const auto& x : inputs) xs.push_back(x.detach());
-    v = randn<double, D>(fn(xs).shape());
+    all.push_back(randn<double, D>(fn(xs).shape()));
   }
-  const DoubleFn<D> first = [&](const std::vector<Tensor<double, D>>& xs) {
+  const DoubleFn<D> first = [&](const std::vector<Tensor<double, D>>& xs_and_v) {
     std::vector<Tensor<double, D>> leaves;
-    for (const auto& x : xs) leaves.push_back(x.requires_grad() ? x : x.detach().requires_grad_());
+    for (std::size_t i = 0; i + 1 < xs_and_v.size(); ++i) {
+      const auto& x = xs_and_v[i];
+      leaves.push_back(x.requires_grad() ? x : x.detach().requires_grad_());
+    }
     EnableGradGuard enable;
-    const auto gs = grad<double, D>({fn(leaves)}, leaves, {v}, true, true, true);
+    const auto gs = grad<double, D>({fn(leaves)}, leaves, {xs_and_v.back()}, true, true, true);
     std::vector<Tensor<double, D>> flat;
     for (std::size_t i = 0; i < gs.size(); ++i)
-      flat.push_back(gs[i].defined() ? gs[i].reshape({-1}) : zeros<double, D>({xs[i].numel()}));
+      flat.push_back(gs[i].defined() ? gs[i].reshape({-1}) : zeros<double, D>({leaves[i].numel()}));
     return cat(flat, 0);
   };
-  return gradcheck<D>(first, inputs, opts);
+  return gradcheck<D>(first, all, opts);
 }
 
 }  // namespace kaon::autograd

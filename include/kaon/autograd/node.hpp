@@ -65,6 +65,17 @@ struct Node : std::enable_shared_from_this<Node<D>> {
   std::vector<std::shared_ptr<Node>> next_edges;   // null where an input needs no gradient
   std::uint64_t sequence_nr;                       // creation order; backward runs newest first
   std::weak_ptr<struct AutogradMeta<D>> retained;  // the result's meta, after retain_grad()
+
+  // Engine scratch state, valid only during one backward pass (a graph is run by one thread at
+  // a time) and reset at its end.
+  struct EngineState {
+    int deps = 0;
+    bool seen = false;
+    bool needed = false;
+    bool is_target = false;
+    std::size_t target = 0;
+    Grad<D> buffer;
+  } engine;
 };
 
 /// Per-tensor autograd state; present only on tensors that take part in autograd.
