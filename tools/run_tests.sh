@@ -3,7 +3,7 @@
 # Runs kaon's whole test suite in two stages:
 #   1. build/tests     Release, -Werror, tests + examples + benchmarks (+ CUDA when nvcc exists;
 #                      CUDA tests report "skipped" without a GPU); ctest.
-#   2. build/sanitize  Debug with AddressSanitizer + UndefinedBehaviorSanitizer and -Werror,
+#   2. build/sanitize  RelWithDebInfo (-O2 -g) with AddressSanitizer + UndefinedBehaviorSanitizer and -Werror,
 #                      tests only; ctest (the packaging checks already ran in stage 1).
 #
 #   bash tools/run_tests.sh
@@ -74,9 +74,9 @@ ctest --test-dir "$tests_dir" --output-on-failure -j "$jobs" 2>&1 | tee "$tests_
 
 stage="stage 2 (build/sanitize)"
 kaon_fresh_if_generator_changed "$sanitize_dir" "$generator"
-kaon_log "Stage 2: configuring $sanitize_dir ($generator, Debug, ASan + UBSan)"
+kaon_log "Stage 2: configuring $sanitize_dir ($generator, RelWithDebInfo, ASan + UBSan)"
 cmake -S "$repo_root" -B "$sanitize_dir" -G "$generator" \
-  -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DKAON_SANITIZE=ON \
   -DKAON_WERROR=ON \
   -DKAON_BUILD_TESTS=ON \

@@ -228,3 +228,16 @@ TEST_CASE("100,000 training steps hold the count of storages and graph nodes fla
   CHECK(nodes == 0);
   CHECK(last < first);
 }
+
+TEST_CASE("In-place updates from an operand that requires grad are refused while recording",
+          "[autograd][errors]") {
+  auto w = kaon::ones({3}).requires_grad_();
+  auto acc = kaon::zeros({3});
+  REQUIRE_THROWS_WITH(acc += w * 2.0f, Contains("add_") && Contains("out-of-place"));
+  REQUIRE_THROWS_WITH(acc.copy_(w), Contains("copy_") && Contains("requires grad"));
+  acc = acc + w * 2.0f;  // the out-of-place form is recorded
+  acc.sum().backward();
+  CHECK(w.grad().to_vector() == std::vector<float>{2, 2, 2});
+  kaon::NoGradGuard no_grad;
+  acc += w;  // allowed when nothing is recorded
+}

@@ -398,6 +398,7 @@ void compound(const char* op, Tensor<T, D>& self, const R& rhs) {
                 "in-place op: the result type cannot be cast to the tensor's element type "
                 "(e.g. int64 += float, or int64 /= anything); convert with to<float>() first");
   if constexpr (is_tensor_v<R>) {
+    check_operand_not_recorded(op, rhs);
     check_in_place(op, self, rhs);
     apply_into(op, self, F<C>{}, self, rhs);
   } else {

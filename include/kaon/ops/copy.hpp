@@ -110,6 +110,7 @@ template <Element U>
 Tensor<T, D>& Tensor<T, D>::copy_(const Tensor<U, D>& src) {
   detail::check_in_place("copy_", *this, src);
   detail::check_not_recorded("copy_", *this);
+  detail::check_operand_not_recorded("copy_", src);
   detail::apply_into("copy_", *this, fn::Identity<T>{}, src);
   bump_version();
   return *this;

@@ -62,6 +62,19 @@ void check_not_recorded(const char* op, const Tensor<T, D>& self) {
   }
 }
 
+/// An in-place update from an operand that requires grad would drop that operand's gradient
+/// without a trace; it is refused while recording (write acc = acc + x instead of acc += x).
+template <class T, class D>
+void check_operand_not_recorded(const char* op, const Tensor<T, D>& operand) {
+  if constexpr (std::is_floating_point_v<T>) {
+    const auto& m = operand.impl().autograd;
+    KAON_CHECK(!(m && (m->requires_grad || m->grad_fn) && autograd::GradMode::is_enabled()), Error,
+               op, ": the operand (shape ", operand.shape(),
+               ") requires grad, but in-place operations are not recorded by autograd; use the "
+               "out-of-place form (a = a + b)");
+  }
+}
+
 /// out[...] = f(in[...]...), the inputs broadcast to out's shape (which they must fit).
 template <class Out, class D, class F, class... In>
 void apply_into(const char* op, const Tensor<Out, D>& out, const F& f, const Tensor<In, D>&... in) {
