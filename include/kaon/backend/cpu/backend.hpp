@@ -59,6 +59,15 @@ struct backend<cpu> {
     });
   }
 
+  /// f(a[i], b[i], ...) for i < n, elements passed by reference so f can update several buffers
+  /// at once: the optimisers' update step.
+  template <class F, class... P>
+  static void for_each(std::int64_t n, const F& f, P*... ptrs) {
+    detail::parallel_for(0, n, detail::kParallelGrain, [&](std::int64_t b, std::int64_t e) {
+      for (std::int64_t i = b; i < e; ++i) f(ptrs[i]...);
+    });
+  }
+
   /// Reduces a dense [outer, R, inner] block over R: out[o, j] = fold(op, in[o, :, j]).
   template <class Out, class C, class In, class Op>
   static void reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const In* in, Out* out,

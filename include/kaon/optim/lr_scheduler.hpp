@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// Learning-rate schedulers, as torch.optim.lr_scheduler: StepLR, ExponentialLR and
+// ReduceLROnPlateau. Call step() once per epoch, after the optimiser's steps.
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include "kaon/optim/optimizer.hpp"
+
+namespace kaon::optim {
+
+/// Multiplies the learning rate by gamma every step_size epochs.
+template <class T = float, class D = cpu>
+class StepLR {
+ public:
+  StepLR(Optimizer<T, D>& opt, std::int64_t step_size, double gamma = 0.1)
+      : opt_(opt), step_size_(step_size), gamma_(gamma) {
+    KAON_CHECK(step_size > 0, ValueError, "StepLR: step_size must be positive, got ", step_size);
+  }
+  void step() {
+    ++epoch_;
+    if (epoch_ % step_size_ == 0) opt_.set_lr(opt_.lr() * gamma_);
+  }
+  [[nodiscard]] double get_last_lr() const { return opt_.lr(); }
+
+ private:
+  Optimizer<T, D>& opt_;
+  std::int64_t step_size_, epoch_ = 0;
+  double gamma_;
+};
+
+/// Multiplies the learning rate by gamma every epoch.
+template <class T = float, class D = cpu>
+class ExponentialLR {
+ public:
+  ExponentialLR(Optimizer<T, D>& opt, double gamma) : opt_(opt), gamma_(gamma) {}
+  void step() { opt_.set_lr(opt_.lr() * gamma_); }
+  [[nodiscard]] double get_last_lr() const { return opt_.lr(); }
+
+ private:
+  Optimizer<T, D>& opt_;
+  double gamma_;
+};
+
+/// ReduceLROnPlateau's options (mode "min" or "max", relative or absolute threshold).
+struct ReduceLROnPlateauOptions {
+  ReduceLROnPlateauOptions& mode_max(bool v) { return max_ = v, *this; }
+  ReduceLROnPlateauOptions& factor(double v) { return factor_ = v, *this; }
+  ReduceLROnPlateauOptions& patience(std::int64_t v) { return patience_ = v, *this; }
+  ReduceLROnPlateauOptions& threshold(double v) { return threshold_ = v, *this; }
+  ReduceLROnPlateauOptions& threshold_mode_abs(bool v) { return abs_ = v, *this; }
+  ReduceLROnPlateauOptions& cooldown(std::int64_t v) { return cooldown_ = v, *this; }
+  ReduceLROnPlateauOptions& min_lr(double v) { return min_lr_ = v, *this; }
+  ReduceLROnPlateauOptions& eps(double v) { return eps_ = v, *this; }
+  bool max_ = false, abs_ = false;
+  double factor_ = 0.1, threshold_ = 1e-4, min_lr_ = 0, eps_ = 1e-8;
+  std::int64_t patience_ = 10, cooldown_ = 0;
+};
+
+/// Cuts the learning rate by `factor` when a metric has not improved for `patience` epochs.
+template <class T = float, class D = cpu>
+class ReduceLROnPlateau {
+ public:
+  explicit ReduceLROnPlateau(Optimizer<T, D>& opt,
+                             ReduceLROnPlateauOptions options = ReduceLROnPlateauOptions())
+      : opt_(opt), o_(options) {
+    KAON_CHECK(options.factor_ < 1, ValueError, "ReduceLROnPlateau: factor should be < 1.0, got ",
+               options.factor_);
+    best_ = o_.max_ ? -std::numeric_limits<double>::infinity()
+                    : std::numeric_limits<double>::infinity();
+  }
+  /// Feeds the epoch's metric (a validation loss, say).
+  void step(double metric) {
+    if (better(metric)) {
+      best_ = metric;
+      bad_epochs_ = 0;
+    } else {
+      ++bad_epochs_;
+    }
+    if (cooldown_counter_ > 0) {
+      --cooldown_counter_;
+      bad_epochs_ = 0;
+    }
+    if (bad_epochs_ > o_.patience_) {
+      const double lr = opt_.lr(), new_lr = std::max(lr * o_.factor_, o_.min_lr_);
+      if (lr - new_lr > o_.eps_) opt_.set_lr(new_lr);
+      cooldown_counter_ = o_.cooldown_;
+      bad_epochs_ = 0;
+    }
+  }
+  [[nodiscard]] double get_last_lr() const { return opt_.lr(); }
+
+ private:
+  bool better(double a) const {
+    if (o_.max_) return o_.abs_ ? a > best_ + o_.threshold_ : a > best_ * (1 + o_.threshold_);
+    return o_.abs_ ? a < best_ - o_.threshold_ : a < best_ * (1 - o_.threshold_);
+  }
+  Optimizer<T, D>& opt_;
+  ReduceLROnPlateauOptions o_;
+  double best_;
+  std::int64_t bad_epochs_ = 0, cooldown_counter_ = 0;
+};
+
+}  // namespace kaon::optim
