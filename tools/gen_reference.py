@@ -132,6 +132,13 @@ ref("ew_tanh", torch.tanh(v))
 ref("ew_sigmoid", torch.sigmoid(v))
 ref("ew_relu", torch.relu(v))
 ref("ew_abs", torch.abs(v))
+ref("ew_round", torch.round(v * 1.25))  # halves round to even: -2.5 -> -2, 0.5 -> 0, 2.5 -> 2
+# histc: values below, at and above the range; the top edge counts in the last bin.
+hx = torch.tensor([-0.5, 0.0, 0.05, 0.1, 0.33, 0.5, 0.51, 0.75, 0.999, 1.0, 1.5, 0.2, 0.2],
+                  dtype=torch.float64)
+ref("histc_x", hx)
+ref("histc_10", torch.histc(hx, 10, 0, 1))
+ref("histc_auto", torch.histc(hx, 7))
 ref("ew_neg", -v)
 ref("ew_clamp", v.clamp(-1, 0.5))
 ref("ew_clamp_min", v.clamp(min=0.25))

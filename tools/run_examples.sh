@@ -5,7 +5,8 @@
 #
 #   bash tools/run_examples.sh
 #
-# Installs cmake, g++, ninja-build and libeigen3-dev with apt-get first (Debian 12, as root);
+# Installs cmake, g++, ninja-build, libeigen3-dev and PLplot (libplplot-dev with its cairo driver,
+# for the PNG plots) with apt-get first (Debian 12, as root);
 # set KAON_NO_APT=1 to skip that and use what is installed. Works from any directory.
 set -euo pipefail
 
@@ -18,7 +19,7 @@ build_dir="$repo_root/build/examples"
 bin_dir="$build_dir/bin/examples"
 output_dir="$build_dir/output"
 
-kaon_apt_install cmake g++ ninja-build libeigen3-dev
+kaon_apt_install cmake g++ ninja-build libeigen3-dev libplplot-dev plplot-driver-cairo
 
 generator="$(kaon_generator)"
 kaon_fresh_if_generator_changed "$build_dir" "$generator"
@@ -72,6 +73,16 @@ kaon_log "Done: ran ${#examples[@]} example(s)"
 echo "Binaries:         $bin_dir"
 echo "Outputs and logs: $output_dir"
 ls -l "$output_dir"
+pngs=()
+while IFS= read -r png; do
+  pngs+=("$png")
+done < <(find "$output_dir" -maxdepth 1 -name '*.png' | sort)
+if ((${#pngs[@]} > 0)); then
+  kaon_log "Plots written (${#pngs[@]}):"
+  printf '  %s\n' "${pngs[@]}"
+else
+  echo "No plots were written (PLplot was not found when the examples were built)."
+fi
 if ((${#failed[@]} > 0)); then
   echo "FAILED: ${failed[*]}" >&2
   exit 1

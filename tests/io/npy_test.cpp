@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 using Catch::Contains;
 using Catch::StartsWith;
 
@@ -62,27 +64,6 @@ void set_u32(std::string& s, std::size_t pos, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) s.at(pos + i) = static_cast<char>((v >> (8 * i)) & 0xFFU);
 }
 
-/// A fresh directory under the system's temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    do {
-      path_ = std::filesystem::temp_directory_path() /
-              ("kaon-io-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-    } while (!std::filesystem::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// The message of the kaon::IOError that f throws; fails the test when it throws none.
 template <class F>
@@ -246,7 +227,7 @@ TEST_CASE("NumPy's Fortran-order, big-endian and compressed files are refused", 
 
 TEMPLATE_TEST_CASE("save_npy then load_npy gives back the tensor bit for bit", "[io]", float,
                    double, std::int64_t, bool) {
-  const TempDir dir;
+  const kaon_test::TempDir dir("kaon-io-test");
   const auto base = awkward_tensor<TestType>({3, 4});
   const std::vector<kaon::Tensor<TestType>> cases{
       awkward_tensor<TestType>({}),
@@ -259,7 +240,7 @@ TEMPLATE_TEST_CASE("save_npy then load_npy gives back the tensor bit for bit", "
   };
   for (const auto& t : cases) {
     INFO("shape " << t.shape() << (t.is_contiguous() ? "" : ", non-contiguous"));
-    const auto path = dir.file("t.npy");
+    const auto path = dir.file("t.npy").string();
     kaon::io::save_npy(path, t);
     const auto back = kaon::io::load_npy<TestType>(path);
     require_same(back, t);
@@ -270,7 +251,7 @@ TEMPLATE_TEST_CASE("save_npy then load_npy gives back the tensor bit for bit", "
 
 TEMPLATE_TEST_CASE("save_npz then load_npz gives back the names and tensors bit for bit", "[io]",
                    float, double, std::int64_t, bool) {
-  const TempDir dir;
+  const kaon_test::TempDir dir("kaon-io-test");
   const auto base = awkward_tensor<TestType>({3, 4});
   const kaon::io::NamedTensors<TestType> tensors{
       {"fc1.weight", awkward_tensor<TestType>({5, 2})},
@@ -280,7 +261,7 @@ TEMPLATE_TEST_CASE("save_npz then load_npz gives back the names and tensors bit 
       {"transposed", base.t()},
       {"n\xc3\xa4me", base},
   };
-  const auto path = dir.file("t.npz");
+  const auto path = dir.file("t.npz").string();
   kaon::io::save_npz(path, tensors);
   const auto back = kaon::io::load_npz<TestType>(path);
   REQUIRE(back.size() == tensors.size());
@@ -326,8 +307,8 @@ TEST_CASE("kaon's CRC-32 gives the standard check value", "[io]") {
 // ---- Malformed input -----------------------------------------------------------------------
 
 TEST_CASE("load_npy names the file and the problem for every malformed input", "[io]") {
-  const TempDir dir;
-  const auto path = dir.file("bad.npy");
+  const kaon_test::TempDir dir("kaon-io-test");
+  const auto path = dir.file("bad.npy").string();
   const auto good = read_bytes(fixture("f32.npy"));
   const auto load_error = [&](const std::string& bytes) {
     write_bytes(path, bytes);
@@ -336,10 +317,10 @@ TEST_CASE("load_npy names the file and the problem for every malformed input", "
   const auto prefix = StartsWith("load_npy: '" + path + "': ");
 
   SECTION("a missing file or a directory") {
-    const auto missing = dir.file("missing.npy");
+    const auto missing = dir.file("missing.npy").string();
     CHECK_THAT(io_error([&] { (void)kaon::io::load_npy(missing); }),
                StartsWith("load_npy: '" + missing + "'") && Contains("cannot open"));
-    const auto folder = dir.file("");
+    const auto folder = dir.file("").string();
     CHECK_THAT(io_error([&] { (void)kaon::io::load_npy(folder); }), Contains("directory"));
   }
   SECTION("a file cut short at every length") {
@@ -424,9 +405,9 @@ TEST_CASE("load_npy names the file and the problem for every malformed input", "
 }
 
 TEST_CASE("load_npz names the file, the member and the problem for every malformed input", "[io]") {
-  const TempDir dir;
-  const auto path = dir.file("bad.npz");
-  const auto good_path = dir.file("good.npz");
+  const kaon_test::TempDir dir("kaon-io-test");
+  const auto path = dir.file("bad.npz").string();
+  const auto good_path = dir.file("good.npz").string();
   kaon::io::save_npz(good_path,
                      kaon::io::NamedTensors<float>{{"weight", kaon::from_vector(kWeight, {4, 3})},
                                                    {"bias", kaon::from_vector(kBias)}});
@@ -440,7 +421,7 @@ TEST_CASE("load_npz names the file, the member and the problem for every malform
   const auto weight = StartsWith("load_npz: '" + path + "', member 'weight.npy': ");
 
   SECTION("a missing file or one that is not a zip archive") {
-    const auto missing = dir.file("missing.npz");
+    const auto missing = dir.file("missing.npz").string();
     CHECK_THAT(io_error([&] { (void)kaon::io::load_npz(missing); }),
                StartsWith("load_npz: '" + missing + "'") && Contains("cannot open"));
     CHECK_THAT(load_error(read_bytes(fixture("f32.npy"))),
@@ -493,8 +474,8 @@ TEST_CASE("load_npz names the file, the member and the problem for every malform
 }
 
 TEST_CASE("Any single corrupt or missing byte either loads or throws IOError", "[io]") {
-  const TempDir dir;
-  const auto path = dir.file("fuzz.bin");
+  const kaon_test::TempDir dir("kaon-io-test");
+  const auto path = dir.file("fuzz.bin").string();
   const auto loads_or_io_error = [&](const std::string& bytes, bool npz) {
     write_bytes(path, bytes);
     try {
@@ -520,11 +501,11 @@ TEST_CASE("Any single corrupt or missing byte either loads or throws IOError", "
 }
 
 TEST_CASE("save_npy and save_npz name a file they cannot create", "[io]") {
-  const TempDir dir;
-  const auto npy = dir.file("no/such/dir/t.npy");
+  const kaon_test::TempDir dir("kaon-io-test");
+  const auto npy = dir.file("no/such/dir/t.npy").string();
   CHECK_THAT(io_error([&] { kaon::io::save_npy(npy, kaon::zeros({2})); }),
              StartsWith("save_npy: '" + npy + "'") && Contains("cannot open"));
-  const auto npz = dir.file("no/such/dir/t.npz");
+  const auto npz = dir.file("no/such/dir/t.npz").string();
   CHECK_THAT(io_error([&] {
                kaon::io::save_npz(npz, kaon::io::NamedTensors<float>{{"a", kaon::zeros({2})}});
              }),

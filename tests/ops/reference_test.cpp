@@ -3,6 +3,7 @@
 // tools/gen_reference.py): exercise 1's table, shapes, reductions, broadcasting, matmul.
 #include <catch2/catch.hpp>
 #include <kaon/kaon.hpp>
+#include <limits>
 
 #include "support/compare.hpp"
 
@@ -126,6 +127,14 @@ TEST_CASE("Element-wise math in double matches PyTorch", "[ops][elementwise]") {
   check_matches(kaon::sigmoid(v), ref::ew_sigmoid);
   check_matches(kaon::relu(v), ref::ew_relu);
   check_matches(kaon::abs(v), ref::ew_abs);
+  check_matches(kaon::round(v * 1.25), ref::ew_round);  // halves to even, as torch.round
+  const auto hx = from_ref<double>(ref::histc_x);
+  check_matches(kaon::histc(hx, 10, 0, 1), ref::histc_10);
+  check_matches(kaon::histc(hx, 7), ref::histc_auto);  // over the data range
+  const double inf = std::numeric_limits<double>::infinity();
+  REQUIRE_THROWS_WITH(kaon::histc(kaon::tensor({1.0, inf}), 5), Catch::Contains("is not finite"));
+  REQUIRE_THROWS_AS(kaon::histc(hx, 10, -inf, inf), kaon::ValueError);
+  REQUIRE_THROWS_AS(kaon::histc(hx, 0), kaon::ValueError);
   check_matches(-v, ref::ew_neg);
   check_matches(kaon::clamp(v, -1, 0.5), ref::ew_clamp);
   check_matches(kaon::clamp_min(v, 0.25), ref::ew_clamp_min);

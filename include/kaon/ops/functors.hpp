@@ -130,6 +130,16 @@ template <class C>
 struct Relu {
   KAON_HOST_DEVICE C operator()(C a) const { return a > C(0) ? a : (a != a ? a : C(0)); }
 };
+// Rounds half to even (the default rounding mode), as torch.round and np.round.
+template <class C>
+struct Round {
+  KAON_HOST_DEVICE C operator()(C a) const {
+    if constexpr (std::is_floating_point_v<C>)
+      return std::rint(a);
+    else
+      return a;
+  }
+};
 template <class C>
 struct Abs {
   KAON_HOST_DEVICE C operator()(C a) const {

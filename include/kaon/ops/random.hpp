@@ -11,6 +11,19 @@
 
 namespace kaon {
 namespace detail {
+/// Fisher-Yates over 0 .. n-1 with the Philox stream (seed, counters offset .. offset+n-1).
+template <class T = std::int64_t>
+std::vector<T> permutation(std::int64_t n, std::uint64_t seed, std::uint64_t offset) {
+  std::vector<T> p(static_cast<std::size_t>(n));
+  std::iota(p.begin(), p.end(), T(0));
+  for (std::int64_t i = n - 1; i > 0; --i) {
+    const Philox r = philox(seed, offset + static_cast<std::uint64_t>(i));
+    const std::uint64_t bits = (std::uint64_t{r.v[0]} << 32) | r.v[1];
+    std::swap(p[static_cast<std::size_t>(i)], p[bits % static_cast<std::uint64_t>(i + 1)]);
+  }
+  return p;
+}
+
 template <class T, class D, class Fn>
 Tensor<T, D> draw(const Shape& shape, Fn fn) {
   Tensor<T, D> t(shape);
@@ -61,16 +74,9 @@ Tensor<T, D> randint(std::int64_t high, const Shape& shape) {
 template <Element T = std::int64_t, class D = cpu>
 Tensor<T, D> randperm(std::int64_t n) {
   KAON_CHECK(n >= 0, ValueError, "randperm: n must be non-negative, got ", n);
-  std::vector<T> p(static_cast<std::size_t>(n));
-  std::iota(p.begin(), p.end(), T(0));
   auto& g = detail::default_generator();
   const std::uint64_t seed = g.seed, offset = g.reserve(static_cast<std::uint64_t>(n));
-  for (std::int64_t i = n - 1; i > 0; --i) {
-    const detail::Philox r = detail::philox(seed, offset + static_cast<std::uint64_t>(i));
-    const std::uint64_t bits = (std::uint64_t{r.v[0]} << 32) | r.v[1];
-    std::swap(p[static_cast<std::size_t>(i)], p[bits % static_cast<std::uint64_t>(i + 1)]);
-  }
-  return from_vector<T, D>(p);
+  return from_vector<T, D>(detail::permutation<T>(n, seed, offset));
 }
 
 }  // namespace kaon

@@ -91,6 +91,11 @@ struct Relu : detail::UnaryFunction<Relu, fn::Relu, false, true> {
   static constexpr const char* name = "ReluBackward0"; static constexpr const char* op = "relu";
   template <class G, class Y> static G derivative(const G& g, const Y& y) { return where(y > 0, g, 0); }
 };
+// round(x) is piecewise constant: its gradient is 0, as PyTorch's.
+struct Round : detail::UnaryFunction<Round, fn::Round, false, false> {
+  static constexpr const char* name = "RoundBackward0"; static constexpr const char* op = "round";
+  template <class G, class X> static G derivative(const G& g, const X&) { return zeros_like(g); }
+};
 // d/dx |x| = sign(x) (0 at 0, as PyTorch)
 struct Abs : detail::UnaryFunction<Abs, fn::Abs, false, false> {
   static constexpr const char* name = "AbsBackward0"; static constexpr const char* op = "abs";
@@ -140,6 +145,8 @@ template <class T, class D> auto sigmoid(const Tensor<T, D>& x) { return ops::Si
 /// |x| and max(x, 0), in the input's element type.
 template <class T, class D> Tensor<T, D> abs(const Tensor<T, D>& x) { return ops::Abs::apply(x); }
 template <class T, class D> Tensor<T, D> relu(const Tensor<T, D>& x) { return ops::Relu::apply(x); }
+/// Nearest whole number, halves to even (torch.round); integer tensors are returned as they are.
+template <class T, class D> Tensor<T, D> round(const Tensor<T, D>& x) { return ops::Round::apply(x); }
 // clang-format on
 
 /// Limits x to [min, max] (if min > max every element becomes max, as in PyTorch).

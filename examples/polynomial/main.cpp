@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+// The exercise-2 polynomial bonus on the CPU; usage: polynomial [output folder for the PNGs].
+#include "polynomial.hpp"
+
+int main(int argc, char** argv) {
+  return examples::polynomial<kaon::cpu>(plot::output_dir(argc, argv));
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+// data::Column: one named column of a DataFrame, numeric (NaN marks NA) or text (a flag marks NA),
+// remembering where each value came from so that errors name the file, line and column.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kaon/autograd/engine.hpp"
+#include "kaon/backend/cpu/backend.hpp"
+#include "kaon/core/error.hpp"
+#include "kaon/core/tensor.hpp"
+#include "kaon/data/parse_number.hpp"
+#include "kaon/ops/factory.hpp"
+
+namespace kaon::data {
+
+/// Where a column's values came from: a file (or another source's name), the column's 1-based
+/// position there, and the line of each row. Without a file, messages name rows instead.
+struct Origin {
+  std::string file;
+  std::int64_t position = 0;
+  std::vector<std::int64_t> lines;
+};
+
+class Column {
+ public:
+  enum class Kind { numeric, text };
+
+  /// A numeric column; NaN marks a missing value.
+  Column(std::string name, std::vector<double> values, Origin origin = {})
+      : name_(std::move(name)),
+        kind_(Kind::numeric),
+        numbers_(std::move(values)),
+        origin_(std::move(origin)) {}
+
+  /// A text column; `missing[i]` marks row i as NA.
+  Column(std::string name, std::vector<std::string> values, std::vector<bool> missing,
+         Origin origin = {})
+      : name_(std::move(name)),
+        kind_(Kind::text),
+        strings_(std::move(values)),
+        missing_(std::move(missing)),
+        origin_(std::move(origin)) {
+    KAON_CHECK(missing_.size() == strings_.size(), ValueError, "Column '", name_,
+               "': ", strings_.size(), " values but ", missing_.size(), " missing flags");
+  }
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] Kind kind() const { return kind_; }
+  [[nodiscard]] bool is_numeric() const { return kind_ == Kind::numeric; }
+  [[nodiscard]] std::int64_t size() const {
+    return static_cast<std::int64_t>(is_numeric() ? numbers_.size() : strings_.size());
+  }
+
+  [[nodiscard]] bool is_na(std::int64_t row) const {
+    const auto i = checked(row);
+    return is_numeric() ? std::isnan(numbers_[i]) : missing_[i];
+  }
+  [[nodiscard]] std::int64_t count_na() const {
+    std::int64_t n = 0;
+    for (std::int64_t r = 0; r < size(); ++r) n += is_na(r);
+    return n;
+  }
+
+  /// The value of a numeric column at `row` (NaN when missing).
+  [[nodiscard]] double number(std::int64_t row) const {
+    KAON_CHECK(is_numeric(), ValueError, "Column::number: column '", name_, "' holds text");
+    return numbers_[checked(row)];
+  }
+  /// The value of a text column at `row` (empty when missing).
+  [[nodiscard]] const std::string& text(std::int64_t row) const {
+    KAON_CHECK(!is_numeric(), ValueError, "Column::text: column '", name_, "' is numeric");
+    return strings_[checked(row)];
+  }
+
+  /// Where row `row` came from, for messages: "file.csv:12, column 3 ('name')" or "row 11".
+  [[nodiscard]] std::string where(std::int64_t row) const {
+    const auto i = checked(row);
+    if (origin_.file.empty() || i >= origin_.lines.size()) {
+      return kaon::detail::concat("row ", row, " of column '", name_, "'");
+    }
+    return kaon::detail::concat(origin_.file, ":", origin_.lines[i], ", column ", origin_.position,
+                                " ('", name_, "')");
+  }
+
+  /// Row-wise `value == text` as a mask (NA compares unequal), as pandas' `df[c] == "x"`.
+  [[nodiscard]] Tensor<bool> operator==(std::string_view value) const {
+    return mask([&](std::size_t i) { return !missing_[i] && strings_[i] == value; }, "==");
+  }
+  [[nodiscard]] Tensor<bool> operator!=(std::string_view value) const {
+    return mask([&](std::size_t i) { return missing_[i] || strings_[i] != value; }, "!=");
+  }
+  /// Mask of the rows whose value is one of `values`, as pandas' `isin`.
+  [[nodiscard]] Tensor<bool> isin(const std::vector<std::string>& values) const {
+    return mask(
+        [&](std::size_t i) {
+          if (missing_[i]) return false;
+          for (const auto& v : values)
+            if (strings_[i] == v) return true;
+          return false;
+        },
+        "isin");
+  }
+  /// Masks of the missing and present rows.
+  [[nodiscard]] Tensor<bool> isna() const { return na_mask(true); }
+  [[nodiscard]] Tensor<bool> notna() const { return na_mask(false); }
+
+  /// The column as a 1-D tensor. A text value or an NA is an error naming where it came from;
+  /// an integer T also refuses values with a fractional part.
+  template <class T = float, class D = cpu>
+  [[nodiscard]] Tensor<T, D> to_tensor() const {
+    std::vector<T> out(static_cast<std::size_t>(size()));
+    for (std::int64_t r = 0; r < size(); ++r) out[static_cast<std::size_t>(r)] = value_as<T>(r);
+    return from_vector<T, D>(out);
+  }
+
+  /// Row `row` converted to T, with the checks of to_tensor.
+  template <class T>
+  [[nodiscard]] T value_as(std::int64_t row) const {
+    KAON_CHECK(is_numeric(), ValueError, "to_tensor: column '", name_, "' is not numeric: '",
+               first_text(), "' at ", where(first_text_row()));
+    const double v = numbers_[checked(row)];
+    KAON_CHECK(!std::isnan(v), ValueError, "to_tensor: column '", name_,
+               "' has a missing value at ", where(row), "; call dropna() first");
+    if constexpr (std::is_integral_v<T>) {
+      KAON_CHECK(v == std::floor(v), ValueError, "to_tensor: column '", name_, "' value ", v,
+                 " at ", where(row), " is not an integer");
+    }
+    return static_cast<T>(v);
+  }
+
+  /// The rows listed in `rows`, in that order, keeping their origin.
+  [[nodiscard]] Column take(const std::vector<std::int64_t>& rows) const {
+    Column c = *this;
+    c.origin_.lines.clear();
+    if (is_numeric()) {
+      c.numbers_.clear();
+      for (auto r : rows) c.numbers_.push_back(numbers_[checked(r)]);
+    } else {
+      c.strings_.clear();
+      c.missing_.clear();
+      for (auto r : rows) {
+        c.strings_.push_back(strings_[checked(r)]);
+        c.missing_.push_back(missing_[checked(r)]);
+      }
+    }
+    if (origin_.lines.size() == static_cast<std::size_t>(size())) {
+      for (auto r : rows) c.origin_.lines.push_back(origin_.lines[checked(r)]);
+    }
+    return c;
+  }
+
+  [[nodiscard]] const Origin& origin() const { return origin_; }
+
+ private:
+  std::size_t checked(std::int64_t row) const {
+    KAON_CHECK(row >= 0 && row < size(), IndexError, "Column '", name_, "': row ", row,
+               " is out of range for ", size(), " rows");
+    return static_cast<std::size_t>(row);
+  }
+
+  template <class Pred>
+  Tensor<bool> mask(Pred pred, const char* op) const {
+    KAON_CHECK(!is_numeric(), ValueError, "Column ", op, ": column '", name_,
+               "' is numeric; compare its to_tensor() instead");
+    std::vector<bool> m(strings_.size());
+    for (std::size_t i = 0; i < m.size(); ++i) m[i] = pred(i);
+    return bool_tensor(m);
+  }
+
+  Tensor<bool> na_mask(bool na) const {
+    std::vector<bool> m(static_cast<std::size_t>(size()));
+    for (std::int64_t r = 0; r < size(); ++r) m[static_cast<std::size_t>(r)] = is_na(r) == na;
+    return bool_tensor(m);
+  }
+
+  static Tensor<bool> bool_tensor(const std::vector<bool>& m) {
+    auto t = empty<bool>({static_cast<std::int64_t>(m.size())});
+    bool* p = t.data_ptr();
+    for (std::size_t i = 0; i < m.size(); ++i) p[i] = m[i];
+    return t;
+  }
+
+  // The first value that is not a number: the one to name when numbers are asked for.
+  std::int64_t first_text_row() const {
+    double ignored = 0;
+    for (std::size_t i = 0; i < strings_.size(); ++i)
+      if (!missing_[i] && !detail::parse_number(strings_[i], ignored))
+        return static_cast<std::int64_t>(i);
+    return 0;
+  }
+  std::string first_text() const {
+    return strings_.empty() ? std::string() : strings_[static_cast<std::size_t>(first_text_row())];
+  }
+
+  std::string name_;
+  Kind kind_;
+  std::vector<double> numbers_;
+  std::vector<std::string> strings_;
+  std::vector<bool> missing_;
+  Origin origin_;
+};
+
+}  // namespace kaon::data

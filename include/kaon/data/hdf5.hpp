@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+// data::read_hdf5: a 1-D compound (record) dataset of an HDF5 file as a DataFrame with one numeric
+// column per field, in field order. HDF5 converts every integer and floating-point field to
+// double; NaN reads as missing. The ATLAS open-data H->WW vs ttbar file stores its `Signal` and
+// `Background` tables this way.
+//
+//   auto names = kaon::data::hdf5_fields("hww.h5", "Signal");       // f["Signal"].dtype.names
+//   auto sig = kaon::data::read_hdf5("hww.h5", "Signal");           // like pd.read_hdf
+//   auto x = sig.to_tensor<float>({"lep_pt_0", "met_et", "mll"});   // df[[...]].values
+//
+// Needs the HDF5 C library (link kaon::hdf5). Every failure is a kaon::IOError naming the file,
+// the dataset and, where it applies, the field.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "kaon/core/error.hpp"
+#include "kaon/data/column.hpp"
+#include "kaon/data/frame.hpp"
+
+namespace kaon::data {
+namespace detail {
+
+/// An HDF5 identifier, closed by the H5*close that matches its kind.
+class H5Handle {
+ public:
+  H5Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  H5Handle(const H5Handle&) = delete;
+  H5Handle& operator=(const H5Handle&) = delete;
+  ~H5Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  [[nodiscard]] hid_t get() const { return id_; }
+  [[nodiscard]] bool valid() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+/// Turns off HDF5's printing of its error stack while alive: the caller reports errors itself.
+class H5QuietErrors {
+ public:
+  H5QuietErrors() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  H5QuietErrors(const H5QuietErrors&) = delete;
+  H5QuietErrors& operator=(const H5QuietErrors&) = delete;
+  ~H5QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+inline const char* h5_class_name(H5T_class_t c) {
+  switch (c) {
+    case H5T_INTEGER:
+      return "an integer";
+    case H5T_FLOAT:
+      return "a float";
+    case H5T_STRING:
+      return "a string";
+    case H5T_COMPOUND:
+      return "a compound (nested record)";
+    case H5T_ARRAY:
+      return "an array";
+    case H5T_ENUM:
+      return "an enum";
+    case H5T_VLEN:
+      return "a variable-length sequence";
+    default:
+      return "a non-numeric type";
+  }
+}
+
+/// The names of the links at the file's root, to list when a dataset is not found.
+inline std::string h5_root_names(hid_t file) {
+  H5G_info_t info{};
+  if (H5Gget_info(file, &info) < 0) return {};
+  std::string names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const auto n =
+        H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (n < 0) continue;
+    std::string name(static_cast<std::size_t>(n), '\0');
+    H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(),
+                       static_cast<std::size_t>(n) + 1, H5P_DEFAULT);
+    names += (names.empty() ? "'" : ", '") + name + "'";
+  }
+  return names;
+}
+
+/// An open 1-D compound dataset: its file, dataset and type handles, its rows and field names.
+class H5Table {
+ public:
+  H5Table(const std::filesystem::path& path, const std::string& dataset, const char* op)
+      : file_(open_file(path, op), H5Fclose),
+        dataset_(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose),
+        type_(dataset_.valid() ? H5Dget_type(dataset_.get()) : H5I_INVALID_HID, H5Tclose),
+        space_(dataset_.valid() ? H5Dget_space(dataset_.get()) : H5I_INVALID_HID, H5Sclose) {
+    const std::string file = path.string();
+    if (!dataset_.valid()) {
+      const std::string known = h5_root_names(file_.get());
+      throw IOError(kaon::detail::concat(op, ": '", file, "' has no dataset '", dataset, "'",
+                                         known.empty() ? "" : "; its root holds ", known));
+    }
+    KAON_CHECK(type_.valid() && space_.valid(), IOError, op, ": '", file, "': cannot read the type",
+               " and shape of dataset '", dataset, "'");
+    const H5T_class_t cls = H5Tget_class(type_.get());
+    KAON_CHECK(cls == H5T_COMPOUND, IOError, op, ": '", file, "': dataset '", dataset, "' holds ",
+               h5_class_name(cls), " per element, not a compound (record) type with named fields");
+    const int rank = H5Sget_simple_extent_ndims(space_.get());
+    KAON_CHECK(rank == 1, IOError, op, ": '", file, "': dataset '", dataset, "' has ", rank,
+               " dimensions; a table of records has 1");
+    hsize_t rows = 0;
+    H5Sget_simple_extent_dims(space_.get(), &rows, nullptr);
+    rows_ = static_cast<std::int64_t>(rows);
+    const int n = H5Tget_nmembers(type_.get());
+    for (int i = 0; i < n; ++i) {
+      char* name = H5Tget_member_name(type_.get(), static_cast<unsigned>(i));
+      KAON_CHECK(name != nullptr, IOError, op, ": '", file, "': cannot read the name of field ",
+                 i + 1, " of dataset '", dataset, "'");
+      fields_.emplace_back(name);
+      H5free_memory(name);
+    }
+  }
+
+  [[nodiscard]] hid_t dataset() const { return dataset_.get(); }
+  [[nodiscard]] hid_t type() const { return type_.get(); }
+  [[nodiscard]] std::int64_t rows() const { return rows_; }
+  [[nodiscard]] const std::vector<std::string>& fields() const { return fields_; }
+
+ private:
+  static hid_t open_file(const std::filesystem::path& path, const char* op) {
+    const hid_t id = H5Fopen(path.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    std::error_code ec;
+    KAON_CHECK(id >= 0, IOError, op, ": cannot open '", path.string(),
+               std::filesystem::exists(path, ec) ? "' as an HDF5 file" : "': no such file");
+    return id;
+  }
+
+  H5QuietErrors quiet_;  // first member: silent before the file is opened, until all is closed
+  H5Handle file_, dataset_, type_, space_;
+  std::int64_t rows_ = 0;
+  std::vector<std::string> fields_;
+};
+
+}  // namespace detail
+
+/// The field names of a 1-D compound dataset, in order, as h5py's `f[dataset].dtype.names`.
+inline std::vector<std::string> hdf5_fields(const std::filesystem::path& file,
+                                            const std::string& dataset) {
+  return detail::H5Table(file, dataset, "hdf5_fields").fields();
+}
+
+/// Reads a 1-D compound dataset into a DataFrame of numeric columns, one per field in order;
+/// every field must be an integer or a floating-point number.
+inline DataFrame read_hdf5(const std::filesystem::path& file, const std::string& dataset) {
+  const detail::H5Table table(file, dataset, "read_hdf5");
+  const auto& fields = table.fields();
+  const std::size_t n = fields.size();
+  // One read converts every field: the memory type holds one native double per field, by name.
+  detail::H5Handle memory(H5Tcreate(H5T_COMPOUND, n * sizeof(double)), H5Tclose);
+  for (std::size_t i = 0; i < n; ++i) {
+    const H5T_class_t cls = H5Tget_member_class(table.type(), static_cast<unsigned>(i));
+    KAON_CHECK(cls == H5T_INTEGER || cls == H5T_FLOAT, IOError, "read_hdf5: '", file.string(),
+               "': dataset '", dataset, "', field '", fields[i], "' (", i + 1, " of ", n, ") is ",
+               detail::h5_class_name(cls), "; only integer and floating-point fields can be read");
+    KAON_CHECK(
+        H5Tinsert(memory.get(), fields[i].c_str(), i * sizeof(double), H5T_NATIVE_DOUBLE) >= 0,
+        IOError, "read_hdf5: '", file.string(), "': dataset '", dataset,
+        "', cannot convert field '", fields[i], "' to double");
+  }
+  const auto rows = static_cast<std::size_t>(table.rows());
+  std::vector<double> records(rows * n);
+  if (rows > 0) {
+    KAON_CHECK(
+        H5Dread(table.dataset(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, records.data()) >= 0,
+        IOError, "read_hdf5: '", file.string(), "': cannot read dataset '", dataset, "'");
+  }
+  std::vector<Column> columns;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> values(rows);
+    for (std::size_t r = 0; r < rows; ++r) values[r] = records[r * n + i];
+    columns.emplace_back(
+        fields[i], std::move(values),
+        Origin{file.string() + ":" + dataset, static_cast<std::int64_t>(i + 1), {}});
+  }
+  return DataFrame(std::move(columns));
+}
+
+}  // namespace kaon::data
