@@ -281,7 +281,7 @@ TEST_CASE("Losses reject inputs and targets of different shapes, naming the loss
                     kaon::ShapeError);
 }
 
-TEST_CASE("Class indices outside [0, C) are an IndexError", "[nn][loss]") {
+TEST_CASE("Class indices below 0 or at least C are an IndexError", "[nn][loss]") {
   const auto logits = from_ref<double>(ref::ce_logits);
   const auto high = kaon::tensor<std::int64_t>({0, 3, 1, 2});
   const auto negative = kaon::tensor<std::int64_t>({0, -1, 1, 2});
