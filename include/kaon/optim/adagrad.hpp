@@ -62,19 +62,14 @@ class Adagrad : public Optimizer<T, D> {
       : Adagrad(std::move(params), AdagradOptions(lr)) {}
 
   void step() override {
-    NoGradGuard no_grad;
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {
-      const auto g = this->grad_of(i);
-      if (!g.defined()) continue;
-      auto& p = this->params_[i];
+    this->update_each([&](std::size_t i, Tensor<T, D>& p, const Tensor<T, D>& g) {
       auto& sum = this->state(i, "sum", [&] { return detail::zeros_like_param(p); });
       const double step = this->next_step(i);
       const double clr = this->lr_ / (1 + (step - 1) * options.lr_decay_);
       const fn::AdagradUpdate<T> f{static_cast<T>(clr), static_cast<T>(options.weight_decay_),
                                    static_cast<T>(options.eps_)};
       backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), sum.data_ptr());
-      p.bump_version();
-    }
+    });
   }
 
   AdagradOptions options;

@@ -72,11 +72,7 @@ class AdamBase : public Optimizer<T, D> {
   }
 
   void step() override {
-    NoGradGuard no_grad;
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {
-      const auto g = this->grad_of(i);
-      if (!g.defined()) continue;
-      auto& p = this->params_[i];
+    this->update_each([&](std::size_t i, Tensor<T, D>& p, const Tensor<T, D>& g) {
       auto zeros = [&] { return zeros_like_param(p); };
       auto& m = this->state(i, "exp_avg", zeros);
       auto& v = this->state(i, "exp_avg_sq", zeros);
@@ -97,8 +93,7 @@ class AdamBase : public Optimizer<T, D> {
           options.amsgrad_};
       backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(),
                            vmax.data_ptr());
-      p.bump_version();
-    }
+    });
   }
 
   AdamOptions options;

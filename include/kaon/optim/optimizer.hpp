@@ -99,6 +99,18 @@ class Optimizer {
     s.fill_(static_cast<T>(step));
     return step;
   }
+  /// The loop every step() shares: without recording, calls update(i, param, grad) for each
+  /// parameter that has a gradient, then bumps that parameter's version counter.
+  template <class Update>
+  void update_each(const Update& update) {
+    NoGradGuard no_grad;
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+      const auto g = grad_of(i);
+      if (!g.defined()) continue;
+      update(i, params_[i], g);
+      params_[i].bump_version();
+    }
+  }
   /// Parameter i's gradient as a dense tensor, or undefined when it has none.
   [[nodiscard]] Tensor<T, D> grad_of(std::size_t i) const {
     auto g = params_[i].grad();

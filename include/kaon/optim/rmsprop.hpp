@@ -68,11 +68,7 @@ class RMSprop : public Optimizer<T, D> {
       : RMSprop(std::move(params), RMSpropOptions(lr)) {}
 
   void step() override {
-    NoGradGuard no_grad;
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {
-      const auto g = this->grad_of(i);
-      if (!g.defined()) continue;
-      auto& p = this->params_[i];
+    this->update_each([&](std::size_t i, Tensor<T, D>& p, const Tensor<T, D>& g) {
       auto zeros = [&] { return detail::zeros_like_param(p); };
       this->next_step(i);
       auto& sq = this->state(i, "square_avg", zeros);
@@ -87,8 +83,7 @@ class RMSprop : public Optimizer<T, D> {
                                    options.centered_};
       backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), sq.data_ptr(),
                            grad_avg.data_ptr(), buf.data_ptr());
-      p.bump_version();
-    }
+    });
   }
 
   RMSpropOptions options;

@@ -55,11 +55,7 @@ class Rprop : public Optimizer<T, D> {
   Rprop(std::vector<Tensor<T, D>> params, double lr) : Rprop(std::move(params), RpropOptions(lr)) {}
 
   void step() override {
-    NoGradGuard no_grad;
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {
-      const auto g = this->grad_of(i);
-      if (!g.defined()) continue;
-      auto& p = this->params_[i];
+    this->update_each([&](std::size_t i, Tensor<T, D>& p, const Tensor<T, D>& g) {
       this->next_step(i);
       auto& prev = this->state(i, "prev", [&] { return detail::zeros_like_param(p); });
       auto& step = this->state(i, "step_size",
@@ -69,8 +65,7 @@ class Rprop : public Optimizer<T, D> {
           static_cast<T>(options.step_min_), static_cast<T>(options.step_max_)};
       backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), prev.data_ptr(),
                            step.data_ptr());
-      p.bump_version();
-    }
+    });
   }
 
   RpropOptions options;

@@ -53,11 +53,7 @@ class SGD : public Optimizer<T, D> {
   SGD(std::vector<Tensor<T, D>> params, double lr) : SGD(std::move(params), SGDOptions(lr)) {}
 
   void step() override {
-    NoGradGuard no_grad;
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {
-      const auto g = this->grad_of(i);
-      if (!g.defined()) continue;
-      auto& p = this->params_[i];
+    this->update_each([&](std::size_t i, Tensor<T, D>& p, const Tensor<T, D>& g) {
       const bool first = options.momentum_ != 0 && !this->state_[i].count("momentum_buffer");
       auto& buf = this->state(i, "momentum_buffer", [&] { return detail::zeros_like_param(p); });
       const fn::SGDUpdate<T> f{static_cast<T>(this->lr_),
@@ -67,8 +63,7 @@ class SGD : public Optimizer<T, D> {
                                options.nesterov_,
                                first};
       backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), buf.data_ptr());
-      p.bump_version();
-    }
+    });
   }
 
   SGDOptions options;
