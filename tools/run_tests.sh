@@ -3,7 +3,9 @@
 # Runs kaon's whole test suite in two stages:
 #   1. build/tests     Release, -Werror, tests + examples + benchmarks (+ CUDA when nvcc exists;
 #                      CUDA tests report "skipped" without a GPU); ctest, which also runs every
-#                      example and checks the figures it prints.
+#                      example and checks the figures it prints. Host code at -O1 (nvcc's host
+#                      side at -O0; device code fully optimised): the suite compiles 1.75 times
+#                      faster than at -O3 (tools/run_examples.sh builds at -O3).
 #   2. build/sanitize  -O1 -g1 with AddressSanitizer + UndefinedBehaviorSanitizer and -Werror,
 #                      tests only; ctest (the packaging checks already ran in stage 1). -O1 with
 #                      line tables compiles in less than half the time of -O2 -g under the
@@ -55,7 +57,9 @@ if [[ -z "$nvcc" && -x /usr/local/cuda/bin/nvcc ]]; then
   nvcc=/usr/local/cuda/bin/nvcc
 fi
 if [[ -n "$nvcc" && "${KAON_NO_CUDA:-0}" != 1 ]]; then
-  cuda_args=(-DKAON_ENABLE_CUDA=ON "-DCMAKE_CUDA_COMPILER=$nvcc")
+  # The CUDA tests compile for every architecture (80;90 by default), the <name>_cuda examples
+  # for sm_80 only: they are compiled here to prove they build, not run.
+  cuda_args=(-DKAON_ENABLE_CUDA=ON "-DCMAKE_CUDA_COMPILER=$nvcc" -DKAON_EXAMPLES_CUDA_ARCHITECTURES=80)
 fi
 
 # ---- Stage 1: everything, warnings as errors -------------------------------------------------
@@ -65,6 +69,8 @@ kaon_fresh_if_generator_changed "$tests_dir" "$generator"
 kaon_log "Stage 1: configuring $tests_dir ($generator, Release, ${cuda_args[0]})"
 cmake -S "$repo_root" -B "$tests_dir" -G "$generator" \
   -DCMAKE_BUILD_TYPE=Release \
+  "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" \
+  "-DCMAKE_CUDA_FLAGS_RELEASE=-O0 -DNDEBUG" \
   -DKAON_WERROR=ON \
   -DKAON_BUILD_TESTS=ON \
   -DKAON_BUILD_EXAMPLES=ON \

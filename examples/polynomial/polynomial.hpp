@@ -69,8 +69,10 @@ int polynomial(const std::filesystem::path& out) {
     if (epoch % 10 == 0) std::cout << "  SGD epoch " << epoch + 1 << ": loss " << loss << "\n";
   }
   // Back to the original units: coefficient_j = w_j * scale(y) / scale(x_j).
+  // (The scalers keep their statistics on the host, as scikit-learn's do.)
   const auto w =
-      linear.weight.reshape({-1}).template to<double>() * scale_y.scale() / scale_x.scale();
+      linear.weight.detach().reshape({-1}).template to<double>().template to<kaon::cpu>() *
+      scale_y.scale() / scale_x.scale();
   std::cout << "SGD epochs to loss < 1e-3: " << epoch << "\n"
             << "SGD final loss: " << loss << "\n"
             << "SGD coefficients (x, x^2, x^3, x^4): " << w << "\n";

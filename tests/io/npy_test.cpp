@@ -197,6 +197,11 @@ TEST_CASE("load_npz reads numpy.savez's arrays in order, named without .npy", "[
   CHECK(arrays[1].second.to_vector() == kBias);
   CHECK(kaon::io::load_npz<double>(fixture("weights.npz"))[1].second.to_vector() ==
         std::vector<double>{0.1f, -0.2f, 0.3f, -0.4f});
+  // io::to<Device> keeps names and order (the way to a GPU model; on the CPU the same tensors).
+  const auto moved = kaon::io::to<kaon::cpu>(arrays);
+  REQUIRE(moved.size() == 2);
+  CHECK(moved[1].first == "bias");
+  CHECK(moved[1].second.to_vector() == kBias);
 }
 
 TEST_CASE("save_npy writes byte for byte what numpy.save wrote", "[io]") {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 
+#include "kaon/core/macros.hpp"
 #include "kaon/core/shape.hpp"
 
 namespace kaon {
@@ -65,6 +66,19 @@ StridedPlan<N> make_plan(const Shape& shape, const std::array<Shape, N>& strides
   p.linear = r == 1;
   for (int k = 0; k < N && p.linear; ++k) p.linear = p.strides[k][0] == 1;
   return p;
+}
+
+/// Arg-reduction of one slice x[0], x[step], ..., x[(R - 1) step]: the first index whose value
+/// no other beats (`better(a, b)`: a strictly better than b), and that value in `best`. Every
+/// backend's arg_reduce applies it to each slice.
+template <class T, class Better>
+KAON_HOST_DEVICE std::int64_t arg_of_slice(const T* x, std::int64_t R, std::int64_t step,
+                                           const Better& better, T& best) {
+  best = x[0];
+  std::int64_t arg = 0;
+  for (std::int64_t r = 1; r < R; ++r)
+    if (better(x[r * step], best)) best = x[r * step], arg = r;
+  return arg;
 }
 
 }  // namespace detail

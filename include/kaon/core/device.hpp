@@ -16,6 +16,13 @@ struct cuda {
   static constexpr const char* name = "cuda";
 };
 
+namespace detail {
+/// Whether the backend of device D is compiled into this translation unit: always for cpu; for
+/// cuda only where <kaon/cuda.cuh> was included, which only nvcc can compile.
+template <class D>
+struct backend_compiled : std::is_same<D, cpu> {};
+}  // namespace detail
+
 template <class D>
 inline constexpr bool is_device_v = std::is_same_v<D, cpu> || std::is_same_v<D, cuda>;
 

@@ -60,6 +60,10 @@ inline bool is_contiguous(const Shape& shape, const Shape& strides) {
 /// Copies are shallow: `auto b = a;` shares a's storage, like `b = a` in Python.
 template <Element T, class Device>
 class Tensor {
+  static_assert(detail::backend_compiled<Device>::value,
+                "Tensor<T, kaon::cuda> needs the CUDA backend: include <kaon/cuda.cuh> from a .cu "
+                "file that nvcc compiles (CMake: KAON_ENABLE_CUDA=ON, link kaon::cuda)");
+
  public:
   using value_type = T;
   using device_type = Device;

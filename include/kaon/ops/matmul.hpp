@@ -4,6 +4,9 @@
 // copy when one of its two strides is 1.
 #pragma once
 
+#include <algorithm>
+#include <utility>
+
 #include "kaon/autograd/function.hpp"
 #include "kaon/backend/backend.hpp"
 #include "kaon/ops/copy.hpp"
@@ -37,6 +40,36 @@ void gemm_into(const Tensor<T, D>& a, const Tensor<T, D>& b, Tensor<T, D>& c) {
       false);
 }
 
+/// Matrix i of a batch [B, r, c] as a [r, c] view.
+template <class T, class D>
+Tensor<T, D> matrix_of(const Tensor<T, D>& x, std::int64_t i) {
+  return make_view(x, x.storage_offset() + i * x.stride(0), {x.size(1), x.size(2)},
+                   {x.stride(1), x.stride(2)});
+}
+
+/// A batch [B, r, c] as one gemm operand and the step between its matrices, without a copy when
+/// every matrix has a BLAS layout.
+template <class T, class D>
+std::pair<MatrixRef<const T>, std::int64_t> as_batch(const Tensor<T, D>& x, Tensor<T, D>& keep) {
+  Tensor<T, D> copied;
+  const auto m = as_matrix(matrix_of(x, 0), copied);
+  if (!copied.defined()) return {m, x.stride(0)};
+  keep = x.contiguous();
+  return {as_matrix(matrix_of(keep, 0), copied), keep.stride(0)};
+}
+
+/// c[n] = a[n] @ b[n] for every n of the batch, c dense: one batched gemm.
+template <class T, class D>
+void bmm_into(const Tensor<T, D>& a, const Tensor<T, D>& b, Tensor<T, D>& c) {
+  if (c.numel() == 0) return;
+  Tensor<T, D> ka, kb;
+  const auto [A, sa] = as_batch(a, ka);
+  const auto [B, sb] = as_batch(b, kb);
+  const MatrixRef<T> C{c.data_ptr(), c.size(1), c.size(2), std::max<std::int64_t>(c.size(2), 1),
+                       true};
+  backend<D>::gemm_batched(A, B, C, c.size(0), sa, sb, c.size(1) * c.size(2));
+}
+
 }  // namespace detail
 
 namespace ops {
@@ -66,15 +99,7 @@ struct BMM : autograd::Function<BMM> {
                               const Tensor<T, D>& b) {
     ctx.save_for_backward(a, b);
     Tensor<T, D> c({a.size(0), a.size(1), b.size(2)});
-    for (std::int64_t i = 0; i < a.size(0); ++i) {
-      Tensor<T, D> ci = detail::make_view(c, c.storage_offset() + i * c.stride(0),
-                                          {c.size(1), c.size(2)}, {c.stride(1), c.stride(2)});
-      detail::gemm_into(detail::make_view(a, a.storage_offset() + i * a.stride(0),
-                                          {a.size(1), a.size(2)}, {a.stride(1), a.stride(2)}),
-                        detail::make_view(b, b.storage_offset() + i * b.stride(0),
-                                          {b.size(1), b.size(2)}, {b.stride(1), b.stride(2)}),
-                        ci);
-    }
+    detail::bmm_into(a, b, c);
     return c;
   }
   template <class T, class D>

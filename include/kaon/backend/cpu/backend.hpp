@@ -109,13 +109,9 @@ struct backend<cpu> {
         [&](std::int64_t b, std::int64_t e) {
           for (std::int64_t oj = b; oj < e; ++oj) {
             const std::int64_t o = oj / inner, j = oj % inner;
-            const T* base = in + o * R * inner + j;
-            T best = base[0];
-            std::int64_t arg = 0;
-            for (std::int64_t r = 1; r < R; ++r)
-              if (better(base[r * inner], best)) best = base[r * inner], arg = r;
+            T best;
+            indices[oj] = detail::arg_of_slice(in + o * R * inner + j, R, inner, better, best);
             if (values) values[oj] = best;
-            indices[oj] = arg;
           }
         });
   }
@@ -125,6 +121,19 @@ struct backend<cpu> {
   static void gemm(const detail::MatrixRef<const T>& a, const detail::MatrixRef<const T>& b,
                    const detail::MatrixRef<T>& c, bool accumulate) {
     detail::gemm_cpu(a, b, c, accumulate);
+  }
+  /// c_n = a_n @ b_n for n < batch; matrix n of each operand starts sa, sb, sc elements after
+  /// the previous one.
+  template <class T>
+  static void gemm_batched(const detail::MatrixRef<const T>& a, const detail::MatrixRef<const T>& b,
+                           const detail::MatrixRef<T>& c, std::int64_t batch, std::int64_t sa,
+                           std::int64_t sb, std::int64_t sc) {
+    for (std::int64_t n = 0; n < batch; ++n) {
+      auto an = a, bn = b;
+      auto cn = c;
+      an.data += n * sa, bn.data += n * sb, cn.data += n * sc;
+      detail::gemm_cpu(an, bn, cn, false);
+    }
   }
 
   /// Gathers along the middle axis of a dense [outer, R, inner] block:

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+// Support for tests/cuda/*.cu: a Catch2 main that reports the test skipped (exit code 77, CTest's
+// SKIP_RETURN_CODE) when no CUDA device can be used, and same_on_both(), which runs one generic
+// function on CPU inputs and on their CUDA copies and checks the two results agree.
+#pragma once
+
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <iostream>
+#include <kaon/cuda.cuh>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+namespace kaon_cuda_test {
+
+/// Tolerances of a comparison: |cuda - cpu| <= atol + rtol |cpu|.
+struct Tol {
+  double rtol = 1e-5, atol = 1e-6;
+};
+
+template <class T>
+void check_close(const kaon::Tensor<T, kaon::cpu>& expected, const kaon::Tensor<T, kaon::cuda>& got,
+                 Tol tol) {
+  REQUIRE(expected.defined() == got.defined());
+  if (!expected.defined()) return;
+  INFO("cpu shape " << expected.shape() << ", cuda shape " << got.shape());
+  REQUIRE(expected.shape() == got.shape());
+  const auto e = expected.to_vector();
+  const auto g = got.to_vector();
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    INFO("element " << i << ": cpu " << e[i] << ", cuda " << g[i]);
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(e[i])) {
+        REQUIRE(std::isnan(g[i]));
+      } else if (std::isinf(e[i])) {
+        REQUIRE(g[i] == e[i]);
+      } else {
+        REQUIRE(std::fabs(static_cast<double>(g[i]) - static_cast<double>(e[i])) <=
+                tol.atol + tol.rtol * std::fabs(static_cast<double>(e[i])));
+      }
+    } else {
+      REQUIRE(g[i] == e[i]);
+    }
+  }
+}
+
+/// The CUDA half of a result: tensors, min/max pairs and vectors of them are compared in turn.
+template <class T>
+void check_same(const kaon::Tensor<T, kaon::cpu>& e, const kaon::Tensor<T, kaon::cuda>& g, Tol t) {
+  check_close(e, g, t);
+}
+template <class T>
+void check_same(const kaon::MinMax<T, kaon::cpu>& e, const kaon::MinMax<T, kaon::cuda>& g, Tol t) {
+  check_close(e.values, g.values, t);
+  check_close(e.indices, g.indices, t);
+}
+template <class E, class G>
+void check_same(const std::vector<E>& e, const std::vector<G>& g, Tol t) {
+  REQUIRE(e.size() == g.size());
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    INFO("result " << i);
+    check_same(e[i], g[i], t);
+  }
+}
+inline void check_same(double e, double g, Tol t) {
+  REQUIRE(std::fabs(g - e) <= t.atol + t.rtol * std::fabs(e));
+}
+
+template <class X>
+auto on_cuda(const X& x) {
+  if constexpr (requires { x.template to<kaon::cuda>(); })
+    return x.detach().template to<kaon::cuda>();
+  else
+    return x;  // scalars, dims and options pass through
+}
+
+/// Runs f(args...) with the CPU tensors given and with their copies on the GPU, and checks the
+/// two results agree. f is a generic lambda, so it is the same code on both devices.
+template <class F, class... Args>
+void same_on_both(const F& f, Tol tol, const Args&... args) {
+  const auto expected = f(args...);
+  const auto got = f(on_cuda(args)...);
+  check_same(expected, got, tol);
+}
+
+/// Deterministic CPU inputs: randn from a fixed seed.
+template <class T = float>
+kaon::Tensor<T> randn(const kaon::Shape& shape, std::uint64_t seed = 1) {
+  kaon::manual_seed(seed);
+  return kaon::randn<T>(shape);
+}
+
+}  // namespace kaon_cuda_test
+
+int main(int argc, char** argv) {
+  if (!kaon::detail::cuda_device_available()) {
+    try {
+      kaon::detail::require_cuda_device();
+    } catch (const kaon::DeviceError& e) {
+      std::cout << "skipped: " << e.what() << "\n";
+    }
+    return 77;
+  }
+  return Catch::Session().run(argc, argv);
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// Device errors. Without a usable GPU this program runs the "[no-device]" case, which checks that
+// a cuda program stops with a clear DeviceError rather than crashing (so it passes on CI machines
+// without a GPU); with one it checks that failing CUDA calls become DeviceErrors naming the call,
+// the file and the line, and that moving a tensor that requires grad is refused.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+#include <kaon/cuda.cuh>
+#include <string>
+
+using Catch::Matchers::Contains;
+using kaon::Tensor;
+using CudaTensor = Tensor<float, kaon::cuda>;
+
+TEST_CASE("Without a usable device, the first cuda tensor throws a DeviceError", "[no-device]") {
+  REQUIRE_FALSE(kaon::detail::cuda_device_available());
+  REQUIRE_THROWS_AS(CudaTensor({3}), kaon::DeviceError);
+  REQUIRE_THROWS_WITH(CudaTensor({3}),
+                      Contains("no usable CUDA device") && Contains("cudaGetDeviceCount"));
+  REQUIRE_THROWS_AS((kaon::zeros<float, kaon::cuda>(kaon::Shape{2, 2})), kaon::DeviceError);
+  REQUIRE_THROWS_AS((kaon::tensor({1.f, 2.f}).to<kaon::cuda>()), kaon::DeviceError);
+}
+
+TEST_CASE("A failing CUDA call becomes a DeviceError naming call, file and line", "[device]") {
+  float* bogus = reinterpret_cast<float*>(std::uintptr_t{16});
+  const auto kind = static_cast<cudaMemcpyKind>(42);
+  int line = 0;
+  const auto fail = [&] {
+    line = __LINE__;
+    KAON_CUDA_CHECK(cudaMemcpy(bogus, bogus + 1, 4, kind));
+  };
+  REQUIRE_THROWS_AS(fail(), kaon::DeviceError);
+  try {
+    fail();
+  } catch (const kaon::DeviceError& e) {
+    const std::string what = e.what();
+    CHECK_THAT(what, Contains("cudaMemcpy(bogus, bogus + 1, 4, kind)") &&
+                         Contains("device_test.cu:" + std::to_string(line)) &&
+                         Contains("cudaErrorInvalidMemcpyDirection"));
+  }
+  // The runtime is still usable afterwards.
+  REQUIRE(kaon::ones<float, kaon::cuda>({3}).sum().item() == 3.f);
+}
+
+TEST_CASE("An allocation beyond the device's memory is a DeviceError", "[device]") {
+  REQUIRE_THROWS_AS(CudaTensor({std::int64_t{1} << 50}), kaon::DeviceError);
+  REQUIRE_THROWS_WITH(CudaTensor({std::int64_t{1} << 50}), Contains("out of memory"));
+  REQUIRE(kaon::zeros<float, kaon::cuda>({4}).sum().item() == 0.f);
+}
+
+TEST_CASE("Moving a tensor that requires grad across devices is refused", "[device]") {
+  const auto x = kaon::ones<float>({2}).requires_grad_();
+  REQUIRE_THROWS_AS(x.to<kaon::cuda>(), kaon::ValueError);
+  REQUIRE_THROWS_WITH(x.to<kaon::cuda>(), Contains("detach"));
+  REQUIRE(x.detach().to<kaon::cuda>().requires_grad() == false);
+  kaon::NoGradGuard no_grad;
+  REQUIRE(x.to<kaon::cuda>().to_vector() == std::vector<float>{1.f, 1.f});
+}
+
+int main(int argc, char** argv) {
+  Catch::Session session;
+  if (const int status = session.applyCommandLine(argc, argv); status != 0) return status;
+  session.configData().testsOrTags = {kaon::detail::cuda_device_available() ? "~[no-device]"
+                                                                            : "[no-device]"};
+  return session.run();
+}
