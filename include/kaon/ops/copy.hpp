@@ -118,7 +118,7 @@ Tensor<T, D>& Tensor<T, D>::copy_(const Tensor<U, D>& src) {
 
 template <Element T, class D>
 std::vector<T> Tensor<T, D>::to_vector() const {
-  const Tensor<T, cpu> host = contiguous().template to<cpu>();
+  const Tensor<T, cpu> host = detach().contiguous().template to<cpu>();
   const T* p = host.data_ptr();
   return std::vector<T>(p, p + host.numel());
 }

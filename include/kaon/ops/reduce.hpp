@@ -59,7 +59,7 @@ Tensor<T, D> expand_reduced(const Tensor<T, D>& g, const Shape& shape, const Sha
 template <class T, class D>
 Tensor<T, D> products_of_others(const Tensor<T, D>& x, const Shape& how) {
   const ReduceSplit s = split_for_reduce(x.shape(), how[0], how[1] != 0, true, "prod");
-  const Tensor<T, cpu> xc = x.contiguous().template to<cpu>();
+  const Tensor<T, cpu> xc = x.detach().contiguous().template to<cpu>();
   Tensor<T, cpu> out(x.shape());
   const T* in = xc.data_ptr();
   T* o = out.data_ptr();

@@ -16,6 +16,7 @@ namespace kaon::detail {
 
 [[noreturn]] inline void throw_cuda_error(cudaError_t status, const char* call, const char* file,
                                           int line) {
+  cudaGetLastError();  // reset the runtime's last error, so the next launch check sees its own
   throw DeviceError(concat(call, " failed at ", file, ":", line, ": ", cudaGetErrorName(status),
                            " (", cudaGetErrorString(status), ")"));
 }

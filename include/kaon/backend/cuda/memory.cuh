@@ -27,7 +27,9 @@ struct raw_allocator<cuda> {
     if (status != cudaSuccess) throw_cuda_error(status, "cudaMalloc", __FILE__, __LINE__);
     return p;
   }
-  static void deallocate(void* p, std::size_t) noexcept { cudaFree(p); }
+  static void deallocate(void* p, std::size_t) noexcept {
+    if (cudaFree(p) != cudaSuccess) cudaGetLastError();  // nothing to report from a destructor
+  }
 };
 
 }  // namespace detail
