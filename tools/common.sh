@@ -44,3 +44,16 @@ kaon_fresh_if_generator_changed() {
     rm -rf "$dir"
   fi
 }
+
+# Prints the path of nvcc (PATH first, then /usr/local/cuda/bin), or nothing when there is none or
+# KAON_NO_CUDA=1.
+kaon_nvcc() {
+  [[ "${KAON_NO_CUDA:-0}" == 1 ]] && return 0
+  if command -v nvcc; then
+    return 0
+  fi
+  if [[ -x /usr/local/cuda/bin/nvcc ]]; then
+    echo /usr/local/cuda/bin/nvcc
+  fi
+  return 0
+}

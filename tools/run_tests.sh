@@ -52,11 +52,8 @@ kaon_apt_install cmake g++ ninja-build libeigen3-dev catch2 libbenchmark-dev lib
 generator="$(kaon_generator)"
 
 cuda_args=(-DKAON_ENABLE_CUDA=OFF)
-nvcc="$(command -v nvcc || true)"
-if [[ -z "$nvcc" && -x /usr/local/cuda/bin/nvcc ]]; then
-  nvcc=/usr/local/cuda/bin/nvcc
-fi
-if [[ -n "$nvcc" && "${KAON_NO_CUDA:-0}" != 1 ]]; then
+nvcc="$(kaon_nvcc)"
+if [[ -n "$nvcc" ]]; then
   # The CUDA tests compile for every architecture (80;90 by default), the <name>_cuda examples
   # for sm_80 only: they are compiled here to prove they build, not run.
   cuda_args=(-DKAON_ENABLE_CUDA=ON "-DCMAKE_CUDA_COMPILER=$nvcc" -DKAON_EXAMPLES_CUDA_ARCHITECTURES=80)

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// Issue 8's workloads on the CPU, single thread: small-network training steps, inference, the
+// projectile broadcast, GEMM (GFLOP/s) and 10M-float adds (GB/s). The workloads themselves are
+// in workloads.hpp, shared with bench_compare (benchmarks/compare/), which runs the same ones
+// through LibTorch and a hand-written Eigen floor.
+#include "workloads.hpp"
+
+#include <benchmark/benchmark.h>
+
+namespace {
+
+// A training step or a forward: the state is built before the timed loop.
+template <class Make>
+void BM_step(benchmark::State& state, Make make) {
+  kaon::set_num_threads(1);
+  auto w = make();
+  for (auto _ : state) {
+    w.run();
+    benchmark::DoNotOptimize(w.loss.data_ptr());
+    benchmark::ClobberMemory();
+  }
+}
+
+void BM_inference_small(benchmark::State& state) {
+  kaon::set_num_threads(1);
+  auto w = kaon_bench::inference_small();
+  for (auto _ : state) {
+    w.run();
+    benchmark::DoNotOptimize(w.out.data_ptr());
+    benchmark::ClobberMemory();
+  }
+}
+
+void BM_projectile(benchmark::State& state) {
+  kaon::set_num_threads(1);
+  auto w = kaon_bench::projectile();
+  for (auto _ : state) {
+    w.run();
+    benchmark::DoNotOptimize(w.x.data_ptr());
+    benchmark::DoNotOptimize(w.y.data_ptr());
+    benchmark::ClobberMemory();
+  }
+}
+
+// c = a @ b on [n, n] floats, with a FLOP/s counter (2 n^3 per product).
+void BM_gemm(benchmark::State& state) {
+  kaon::set_num_threads(1);
+  const std::int64_t n = state.range(0);
+  auto w = kaon_bench::gemm(n);
+  for (auto _ : state) {
+    w.run();
+    benchmark::DoNotOptimize(w.c.data_ptr());
+    benchmark::ClobberMemory();
+  }
+  state.counters["FLOP/s"] = benchmark::Counter(
+      2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n),
+      benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+
+// Bytes moved by an add over 10M floats: two reads and one write.
+benchmark::Counter add_bytes_counter() {
+  return benchmark::Counter(3.0 * sizeof(float) * static_cast<double>(kaon_bench::kLargeN),
+                            benchmark::Counter::kIsIterationInvariantRate,
+                            benchmark::Counter::kIs1000);
+}
+
+void BM_add_large(benchmark::State& state) {
+  kaon::set_num_threads(1);
+  auto w = kaon_bench::add_large();
+  for (auto _ : state) {
+    w.run();
+    benchmark::DoNotOptimize(w.a.data_ptr());
+    benchmark::ClobberMemory();
+  }
+  state.counters["B/s"] = add_bytes_counter();
+}
+
+void BM_add_new(benchmark::State& state) {
+  kaon::set_num_threads(1);
+  auto w = kaon_bench::add_new();
+  for (auto _ : state) {
+    w.run([](float* p) { benchmark::DoNotOptimize(p); });
+    benchmark::ClobberMemory();
+  }
+  state.counters["B/s"] = add_bytes_counter();
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_step, mlp_step, kaon_bench::mlp_step)
+    ->Name("mlp_step")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_step, mlp_step_rprop, kaon_bench::mlp_step_rprop)
+    ->Name("mlp_step_rprop")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_step, linreg_step, kaon_bench::linreg_step)
+    ->Name("linreg_step")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_step, mlp_medium, kaon_bench::mlp_medium)
+    ->Name("mlp_medium")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_gemm)->Name("gemm")->Arg(64)->Arg(256)->Arg(1024)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_add_large)->Name("add_large")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_add_new)->Name("add_new")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_projectile)->Name("projectile")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_inference_small)->Name("inference_small")->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();

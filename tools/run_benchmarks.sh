@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Runs kaon's workload benchmarks (issue 8) and writes benchmarks/RESULTS.md:
+#   1. builds build/bench: Release, KAON_BUILD_BENCHMARKS=ON, -march=native (KAON_NATIVE);
+#      bench_compare too when LibTorch is installed;
+#   2. runs bench_workloads and bench_compare single-threaded, KAON_BENCH_ROUNDS rounds (3) of
+#      5 repetitions each, keeping the medians (JSON in build/bench/results/); bench_compare
+#      first checks that kaon, LibTorch and the Eigen floor give the same losses;
+#   3. times the compilation of examples/penguins_regression/main.cpp, of a program that only
+#      includes <kaon/kaon.hpp>, and, for reference, of empty programs including <torch/torch.h>
+#      and <Eigen/Dense>, with the compiler and flags CMake uses;
+#   4. writes benchmarks/RESULTS.md (tools/benchmark_report.py): machine, date, commit,
+#      compiler, figures, ratios, issue 8's targets, compile times, and the CUDA section.
+#
+#   bash tools/run_benchmarks.sh
+#
+# Environment:
+#   KAON_NO_APT=1            skip apt-get (cmake g++ ninja-build libeigen3-dev libbenchmark-dev
+#                            python3)
+#   KAON_WITH_LIBTORCH=1     also install libtorch-dev and OpenBLAS (libopenblas0, which Debian
+#                            recommends for it: without it LibTorch's GEMM is the reference
+#                            BLAS, 20x slower); bench_compare is built whenever Debian's
+#                            libtorch-dev is installed, this way or not
+#   KAON_NO_CUDA=1           build without CUDA even when nvcc is found
+#   KAON_BENCH_ROUNDS=3      rounds of 5 repetitions
+#   KAON_BENCH_DIR=...       build tree (default build/bench)
+#   KAON_BENCH_JOBS=...      parallel compile jobs (default: nproc)
+# Works from any directory and can be run again. Benchmarks are timed, so run it on an
+# otherwise idle machine.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+# shellcheck source=tools/common.sh
+source tools/common.sh
+
+bench_dir="${KAON_BENCH_DIR:-$repo_root/build/bench}"
+jobs="${KAON_BENCH_JOBS:-$(nproc)}"
+rounds="${KAON_BENCH_ROUNDS:-3}"
+results_dir="$bench_dir/results"
+report="$repo_root/benchmarks/RESULTS.md"
+stage="setup"
+
+summary() {
+  local status=$?
+  echo
+  if ((status == 0)); then
+    echo "==> Benchmarks done: $report"
+  else
+    echo "==> FAILED during: $stage (exit status $status)" >&2
+  fi
+  echo "Build tree: $bench_dir"
+  echo "Raw results (JSON, logs): $results_dir"
+}
+trap summary EXIT
+
+packages=(cmake g++ ninja-build libeigen3-dev libbenchmark-dev python3)
+if [[ "${KAON_WITH_LIBTORCH:-0}" == 1 ]]; then
+  packages+=(libtorch-dev libopenblas0)
+fi
+kaon_apt_install "${packages[@]}"
+
+generator="$(kaon_generator)"
+
+cuda_args=(-DKAON_ENABLE_CUDA=OFF)
+nvcc="$(kaon_nvcc)"
+if [[ -n "$nvcc" ]]; then
+  cuda_args=(-DKAON_ENABLE_CUDA=ON "-DCMAKE_CUDA_COMPILER=$nvcc")
+fi
+
+# bench_compare needs LibTorch: installed above (KAON_WITH_LIBTORCH=1) or already there.
+libtorch=OFF
+if [[ "${KAON_WITH_LIBTORCH:-0}" == 1 ]] || dpkg-query -W -f='${Status}' libtorch-dev 2>/dev/null |
+  grep -q "install ok installed"; then
+  libtorch=ON
+fi
+
+# ---- Build -----------------------------------------------------------------------------------
+
+stage="configure ($bench_dir)"
+kaon_fresh_if_generator_changed "$bench_dir" "$generator"
+kaon_log "Configuring $bench_dir ($generator, Release, benchmarks)"
+# The examples are configured (not built) only so that compile_commands.json holds the command
+# that compiles examples/penguins_regression/main.cpp.
+cmake -S "$repo_root" -B "$bench_dir" -G "$generator" \
+  -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+  -DKAON_BUILD_TESTS=OFF \
+  -DKAON_BUILD_EXAMPLES=ON \
+  -DKAON_BUILD_BENCHMARKS=ON \
+  -DKAON_INSTALL=OFF \
+  "-DKAON_BENCHMARK_LIBTORCH=$libtorch" \
+  "${cuda_args[@]}" | tee "$bench_dir.configure.log"
+
+stage="build"
+targets=(bench_workloads)
+have_compare=0
+if grep -q "building bench_compare" "$bench_dir.configure.log"; then
+  targets+=(bench_compare)
+  have_compare=1
+fi
+# CUDA benchmarks: benchmarks/<stem>.cu becomes bench_<stem> when CUDA is enabled.
+cuda_benches=()
+if [[ "${cuda_args[0]}" == "-DKAON_ENABLE_CUDA=ON" ]]; then
+  for source in benchmarks/*.cu; do
+    [[ -e "$source" ]] || continue
+    cuda_benches+=("bench_$(basename "$source" .cu)")
+  done
+fi
+targets+=("${cuda_benches[@]}")
+kaon_log "Building ${targets[*]}"
+cmake --build "$bench_dir" -j "$jobs" --target "${targets[@]}"
+bin="$bench_dir/bin/benchmarks"
+
+# ---- Run -------------------------------------------------------------------------------------
+
+rm -rf "$results_dir"
+mkdir -p "$results_dir"
+flags=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+  --benchmark_out_format=json)
+
+verify_status=not-run
+if ((have_compare)); then
+  stage="bench_compare --verify"
+  kaon_log "Checking kaon against LibTorch and the Eigen floor (bench_compare --verify)"
+  if "$bin/bench_compare" --verify | tee "$results_dir/verify.txt"; then
+    verify_status=passed
+  else
+    verify_status=failed
+  fi
+fi
+
+for ((round = 1; round <= rounds; ++round)); do
+  stage="round $round of $rounds"
+  kaon_log "Round $round of $rounds: bench_workloads"
+  "$bin/bench_workloads" "${flags[@]}" \
+    "--benchmark_out=$results_dir/workloads_round$round.json" |
+    tee "$results_dir/workloads_round$round.log"
+  if ((have_compare)) && [[ "$verify_status" == passed ]]; then
+    kaon_log "Round $round of $rounds: bench_compare"
+    "$bin/bench_compare" "${flags[@]}" \
+      "--benchmark_out=$results_dir/compare_round$round.json" |
+      tee "$results_dir/compare_round$round.log"
+  fi
+done
+
+gpu=""
+if command -v nvidia-smi >/dev/null 2>&1; then
+  gpu="$(nvidia-smi -L 2>/dev/null | head -n 1 || true)"
+fi
+if ((${#cuda_benches[@]})) && [[ -n "$gpu" ]]; then
+  for bench in "${cuda_benches[@]}"; do
+    stage="$bench"
+    kaon_log "CUDA: $bench"
+    "$bin/$bench" "${flags[@]}" "--benchmark_out=$results_dir/cuda_$bench.json" |
+      tee "$results_dir/cuda_$bench.log"
+  done
+fi
+
+# ---- Compile times ---------------------------------------------------------------------------
+
+stage="compile times"
+kaon_log "Timing compilation"
+compile_dir="$results_dir/compile"
+mkdir -p "$compile_dir"
+printf '#include <kaon/kaon.hpp>\nint main() {}\n' >"$compile_dir/kaon_only.cpp"
+printf '#include <torch/torch.h>\nint main() {}\n' >"$compile_dir/torch_only.cpp"
+printf '#include <Eigen/Dense>\nint main() {}\n' >"$compile_dir/eigen_only.cpp"
+compile_db="$bench_dir/compile_commands.json"
+compile_times="$results_dir/compile_times.tsv"
+: >"$compile_times"
+
+# time_compile LABEL FLAGS_SOURCE EXTRA_FLAGS SOURCE: compiles SOURCE with the compiler and flags
+# CMake used for FLAGS_SOURCE (its -o/-c/dependency options dropped), then EXTRA_FLAGS.
+time_compile() {
+  local label="$1" flags_source="$2" extra="$3" source="$4" seconds
+  local -a command
+  mapfile -t command < <(python3 tools/benchmark_report.py compile-command "$compile_db" \
+    "$flags_source")
+  if ((${#command[@]} == 0)); then
+    echo "no compile command for $flags_source; skipping '$label'" >&2
+    return 0
+  fi
+  # shellcheck disable=SC2086  # EXTRA_FLAGS is a list of flags
+  if seconds="$(cd "$bench_dir" && { /usr/bin/time -f %e "${command[@]}" $extra -c "$source" \
+    -o "$compile_dir/out.o" 2>&1 >/dev/null; } | tail -n 1)"; then
+    printf '%s\t%s\t%s\n' "$label" "$seconds" "${command[*]} $extra" >>"$compile_times"
+    echo "$label: $seconds s"
+  else
+    echo "compiling '$label' failed: $seconds" >&2
+  fi
+}
+
+penguins="$repo_root/examples/penguins_regression/main.cpp"
+time_compile "examples/penguins_regression/main.cpp (Release, as CMake builds it)" \
+  "$penguins" "" "$penguins"
+time_compile "examples/penguins_regression/main.cpp (-O0)" "$penguins" "-O0" "$penguins"
+time_compile "program including only <kaon/kaon.hpp> (-O0)" \
+  benchmarks/workloads.cpp "-O0" "$compile_dir/kaon_only.cpp"
+time_compile "program including only <kaon/kaon.hpp> (Release)" \
+  benchmarks/workloads.cpp "" "$compile_dir/kaon_only.cpp"
+if ((have_compare)); then
+  time_compile "empty program including <torch/torch.h> (-O0)" \
+    benchmarks/compare/libtorch_impl.cpp "-O0" "$compile_dir/torch_only.cpp"
+fi
+time_compile "empty program including <Eigen/Dense> (-O0)" \
+  benchmarks/workloads.cpp "-O0" "$compile_dir/eigen_only.cpp"
+rm -f "$compile_dir/out.o"
+
+# ---- Report ----------------------------------------------------------------------------------
+
+stage="writing $report"
+compiler="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$bench_dir/CMakeCache.txt")"
+commit="$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git -C "$repo_root" status --porcelain 2>/dev/null)" ]]; then
+  commit="$commit (with uncommitted changes)"
+fi
+package_version() {
+  dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo "not installed"
+}
+lscpu_field() {
+  lscpu | sed -n "s/^$1:[[:space:]]*//p" | head -n 1
+}
+cpu="$(lscpu_field 'Model name') (family $(lscpu_field 'CPU family'), model $(lscpu_field Model)"
+if grep -qw avx512f /proc/cpuinfo; then cpu="$cpu, AVX-512)"; else cpu="$cpu, AVX2, no AVX-512)"; fi
+# The BLAS behind libblas.so.3, which LibTorch calls for its GEMMs.
+blas="$(ldconfig -p | awk '/libblas\.so\.3 / {print $NF; exit}')"
+blas="${blas:+$(readlink -f "$blas")}"
+python3 tools/benchmark_report.py report \
+  --results "$results_dir" \
+  --out "$report" \
+  --cpu "$cpu" \
+  --cores "$(nproc) ($(lscpu | sed -n 's/^Thread(s) per core:[[:space:]]*//p') thread(s) per core)" \
+  --memory "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)" \
+  --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+  --commit "$commit" \
+  --compiler "$("$compiler" --version | head -n 1)" \
+  --compile-db "$compile_db" \
+  --versions "Eigen $(package_version libeigen3-dev), Google Benchmark $(package_version \
+libbenchmark-dev), LibTorch $(package_version libtorch-dev) with BLAS ${blas:-unknown}" \
+  --verify "$verify_status" \
+  --gpu "$gpu"
+stage="done"
