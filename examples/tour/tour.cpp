@@ -7,7 +7,10 @@
 int main() {
   // torch.tensor([[1, 2, 3], [4, 5, 6]]) -> int64, shape [2, 3]
   auto m = kaon::tensor({{1, 2, 3}, {4, 5, 6}});
-  std::cout << m << "\nshape " << m.shape() << ", dtype " << m.dtype_name() << "\n\n";
+  std::cout << m << "\nshape " << m.shape() << ", dtype " << m.dtype_name() << "\n";
+  // x.is_cuda, x.device: the device is part of the type (kaon::cpu by default, kaon::cuda in a
+  // .cu file), and x.to<kaon::cuda>() moves a tensor.
+  std::cout << "is_cuda " << std::boolalpha << m.is_cuda() << ", device " << m.device() << "\n\n";
 
   // The exercise's arithmetic table.
   auto a = kaon::tensor({1, 2, 3});

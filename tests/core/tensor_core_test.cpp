@@ -148,6 +148,14 @@ TEST_CASE("clone and contiguous of a non-contiguous tensor do not share storage"
   }
 }
 
+TEST_CASE("is_cuda and device say where a tensor lives, as torch's x.is_cuda and x.device",
+          "[core]") {
+  STATIC_REQUIRE_FALSE(kaon::Tensor<float>::is_cuda());
+  const auto x = kaon::zeros<double>({2});
+  CHECK_FALSE(x.is_cuda());
+  CHECK(std::string(x.device()) == "cpu");
+}
+
 TEST_CASE("Fresh tensors are 64-byte aligned", "[core]") {
   for (std::int64_t n : {0, 1, 3, 17, 64, 1000, 4097, 100000}) {
     CAPTURE(n);

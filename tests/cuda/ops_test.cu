@@ -2,6 +2,8 @@
 // Every tensor op on kaon::cuda against the CPU result on the same inputs: element-wise math with
 // broadcasting and strided views, reductions (full and per dim), matrix products, indexing,
 // joins, factories, random numbers under manual_seed, copies and casts.
+#include <sstream>
+
 #include "cuda/cuda_test.hpp"
 
 using kaon::Tensor;
@@ -180,6 +182,11 @@ TEST_CASE("Factories, in-place updates and device copies agree", "[cuda][ops][fa
   REQUIRE(x.t().to<cuda>().to_vector() == x.t().contiguous().to_vector());
   REQUIRE(x.to<cuda>().sum().item() == Approx(x.sum().item()).epsilon(1e-5));
   REQUIRE(Tensor<float, cuda>({0, 3}).to<cpu>().numel() == 0);
+  STATIC_REQUIRE(Tensor<float, cuda>::is_cuda());
+  CHECK(std::string(x.to<cuda>().device()) == "cuda:0");
+  std::ostringstream printed;  // PyTorch: tensor([1., 1.], device='cuda:0')
+  printed << kaon::ones<float, cuda>({2});
+  CHECK(printed.str() == "tensor([1., 1.], device='cuda:0')");
 }
 
 TEST_CASE("Random numbers on cuda follow manual_seed and equal the CPU's draws", "[cuda][random]") {

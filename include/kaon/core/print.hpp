@@ -192,7 +192,7 @@ class TensorPrinter {
 }  // namespace detail
 
 /// Prints like PyTorch: `tensor([[1.0000, 2.5000]])`, with `dtype=torch.float64` for double
-/// and `device='cuda'` off the CPU.
+/// and `device='cuda:0'` off the CPU.
 template <class T, class D>
 std::ostream& operator<<(std::ostream& os, const Tensor<T, D>& x) {
   if (!x.defined()) return os << "tensor(undefined)";
@@ -213,7 +213,7 @@ std::ostream& operator<<(std::ostream& os, const Tensor<T, D>& x) {
     if (std::is_same_v<T, double>) suffixes.push_back("dtype=torch.float64");
   }
   if (!std::is_same_v<D, cpu>)
-    suffixes.insert(suffixes.begin(), std::string("device='") + D::name + "'");
+    suffixes.insert(suffixes.begin(), std::string("device='") + x.device() + "'");
   if constexpr (std::is_floating_point_v<T>) {
     if (const auto fn = x.grad_fn())
       suffixes.push_back(std::string("grad_fn=<") + fn->name() + ">");

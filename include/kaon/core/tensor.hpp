@@ -112,6 +112,10 @@ class Tensor {
     return static_cast<T*>(impl().storage->data()) + impl().offset;
   }
   [[nodiscard]] const char* dtype_name() const { return kaon::dtype_name<T>(); }
+  /// Whether the tensor lives on the GPU (torch's x.is_cuda); the device is part of the type.
+  [[nodiscard]] static constexpr bool is_cuda() { return std::is_same_v<Device, cuda>; }
+  /// The device as PyTorch prints x.device: "cpu" or "cuda:0".
+  [[nodiscard]] static constexpr const char* device() { return is_cuda() ? "cuda:0" : "cpu"; }
   /// True when both handles share one storage block.
   template <Element U>
   [[nodiscard]] bool is_alias_of(const Tensor<U, Device>& o) const {
