@@ -144,6 +144,35 @@ ref("maxall_ties_grad", t.grad)
 
 
 # --------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+# 7. addmm (nn.Linear's forward on a batch) under a ReLU, with a gradient penalty: the penalty's
+#    gradient differentiates relu's backward (threshold_backward) once more.
+section("7. relu(addmm(b, x, W^T)) @ v with a penalty on d out.sum() / d x")
+torch.manual_seed(1)
+rp_x = torch.randn(6, 3, dtype=F64).round(decimals=6)
+rp_W = torch.randn(4, 3, dtype=F64).round(decimals=6)
+rp_b = (torch.randn(4, dtype=F64) * 0.5).round(decimals=6)
+rp_v = torch.randn(4, 1, dtype=F64).round(decimals=6)
+for p in (rp_x, rp_W, rp_b, rp_v):
+    p.requires_grad_(True)
+rp_h = torch.relu(torch.addmm(rp_b, rp_x, rp_W.t()))
+rp_out = rp_h @ rp_v
+rp_gx = torch.autograd.grad(rp_out.sum(), rp_x, create_graph=True)[0]
+rp_loss = (rp_gx ** 2).sum() + (rp_out ** 2).mean()
+rp_loss.backward()
+assert 0 < int((rp_h > 0).sum()) < rp_h.numel()  # both sides of the kink are present
+ref("rp_x", rp_x)
+ref("rp_W", rp_W)
+ref("rp_b", rp_b)
+ref("rp_v", rp_v)
+ref("rp_out", rp_out)
+ref("rp_gx", rp_gx)
+ref("rp_loss", rp_loss)
+ref("rp_x_grad", rp_x.grad)
+ref("rp_W_grad", rp_W.grad)
+ref("rp_b_grad", rp_b.grad)
+ref("rp_v_grad", rp_v.grad)
+
 def main():
     head = [
         "// SPDX-License-Identifier: MIT",

@@ -167,6 +167,21 @@ ref("bc_mul_t", bc_a.transpose(0, 1) * bc_b)
 ref("bc_int_plus_float", torch.tensor([1, 2, 3]) + torch.tensor([0.5, 0.25, 0.125], dtype=torch.float64))
 ref("bc_bool_plus_int", torch.tensor([True, False]) + torch.tensor([3, 4]))
 ref("bc_int_div_int", torch.tensor([7, -7]) / torch.tensor([2, 2]))
+# Rows longer than kaon's 256-element chunks: a broadcast column whose value changes per row,
+# and an in-place add into a transposed (strided) tensor.
+bc_col = torch.tensor([[1.5], [-2.0], [0.25]])
+bc_row = torch.arange(600, dtype=torch.float32) / 7
+ref("bc_col", bc_col)
+ref("bc_row", bc_row)
+ref("bc_wide", bc_col * bc_row - bc_col)
+bc_into = torch.zeros(4, 300).t()
+bc_into += bc_row[:300].reshape(300, 1) * torch.tensor([1.0, -1.0, 2.0, 0.5])
+ref("bc_into_t", bc_into)
+# Column sums and means over 70 columns (kaon reduces 32 columns at a time).
+bc_cols = (torch.arange(7 * 70, dtype=torch.float32) % 11 - 5).reshape(7, 70) / 4
+ref("bc_cols", bc_cols)
+ref("bc_cols_sum0", bc_cols.sum(0))
+ref("bc_cols_mean0", bc_cols.mean(0))
 
 # --------------------------------------------------------------------------------------
 # F. Shapes and indexing
@@ -206,6 +221,17 @@ ref("mm_bcast", mm_bcast_a @ mm_bcast_b)
 ref("mm_vec_mat", torch.tensor([1., 2., 3.], dtype=torch.float64) @ mm_b)
 ref("mm_mat_vec", mm_a @ torch.tensor([1., -1., 2.], dtype=torch.float64))
 ref("mm_dot", torch.tensor([1., 2., 3.], dtype=torch.float64) @ torch.tensor([4., 5., 6.], dtype=torch.float64))
+# addmm: the bias broadcast over rows, an inner dimension of 1 (an outer product), beta/alpha.
+ref("mm_addmm", torch.addmm(torch.tensor([1.0, -2.0, 0.5, 3.0], dtype=torch.float64), mm_a, mm_b))
+mm_col = torch.tensor([[2.0], [-1.0], [0.5]], dtype=torch.float64)
+mm_row = torch.tensor([[0.25, -4.0]], dtype=torch.float64)
+ref("mm_col", mm_col)
+ref("mm_row", mm_row)
+ref("mm_addmm_outer", torch.addmm(torch.tensor([10.0, 20.0], dtype=torch.float64), mm_col, mm_row))
+ref("mm_addmm_outer_colbias", torch.addmm(torch.tensor([[1.0], [2.0], [3.0]], dtype=torch.float64),
+                                          mm_col, mm_row))
+ref("mm_addmm_scaled", torch.addmm(torch.ones(2, 4, dtype=torch.float64), mm_a, mm_b,
+                                   beta=0.5, alpha=2.0))
 
 # --------------------------------------------------------------------------------------
 # H. Factories

@@ -48,6 +48,7 @@
 #include "kaon/nn/loss_module.hpp"
 #include "kaon/nn/module.hpp"
 #include "kaon/nn/sequential.hpp"
+#include "kaon/ops/addmm.hpp"
 #include "kaon/ops/binary.hpp"
 #include "kaon/ops/copy.hpp"
 #include "kaon/ops/factory.hpp"

@@ -96,3 +96,21 @@ TEST_CASE("min and max send their gradient to the selected elements, ties shared
   t.max().backward();
   check_matches(t.grad(), ref::maxall_ties_grad);
 }
+
+TEST_CASE("A penalty on the input gradient of relu(addmm(b, x, W^T)) @ v matches PyTorch",
+          "[autograd][higher-order]") {
+  const auto x = leaf(ref::rp_x), W = leaf(ref::rp_W), b = leaf(ref::rp_b), v = leaf(ref::rp_v);
+  const auto h = kaon::relu(kaon::addmm(b, x, W.t()));
+  REQUIRE(h.grad_fn()->name() == std::string("ReluBackward0"));
+  const auto out = kaon::matmul(h, v);
+  const auto gx = grad_of(out.sum(), x, true);
+  const auto loss = kaon::pow(gx, 2).sum() + kaon::pow(out, 2).mean();
+  loss.backward();
+  check_matches(out, ref::rp_out);
+  check_matches(gx, ref::rp_gx);
+  check_matches(loss, ref::rp_loss);
+  check_matches(x.grad(), ref::rp_x_grad);
+  check_matches(W.grad(), ref::rp_W_grad);
+  check_matches(b.grad(), ref::rp_b_grad);
+  check_matches(v.grad(), ref::rp_v_grad);
+}

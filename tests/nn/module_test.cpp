@@ -380,6 +380,7 @@ TEMPLATE_TEST_CASE("Linear computes x W^T + b and its gradients have the paramet
   auto x = kaon::randn<T>({5, 3}).requires_grad_();
   const auto y = layer(x);
   REQUIRE(y.shape() == kaon::Shape{5, 4});
+  CHECK(std::string(y.grad_fn()->name()) == "AddmmBackward0");  // one op on a batch, as torch's
   y.sum().backward();
   REQUIRE(layer.weight.grad().shape() == kaon::Shape{4, 3});
   REQUIRE(layer.bias.grad().shape() == kaon::Shape{4});

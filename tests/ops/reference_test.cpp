@@ -163,6 +163,20 @@ TEST_CASE("Broadcasting and type promotion follow PyTorch", "[ops][broadcast]") 
   check_matches(kaon::tensor({7, -7}) / kaon::tensor({2, 2}), ref::bc_int_div_int);
 }
 
+TEST_CASE("Rows longer than a chunk, strided outputs and wide column sums match PyTorch",
+          "[ops][broadcast]") {
+  const auto col = from_ref<float>(ref::bc_col);
+  const auto row = from_ref<float>(ref::bc_row);
+  check_matches(col * row - col, ref::bc_wide);
+  auto into = kaon::zeros({4, 300}).t();
+  into += row.slice(0, 0, 300).reshape({300, 1}) * kaon::tensor<float>({1.0f, -1.0f, 2.0f, 0.5f});
+  check_matches(into, ref::bc_into_t);
+  const auto cols = from_ref<float>(ref::bc_cols);
+  check_matches(cols.sum(0), ref::bc_cols_sum0);
+  check_matches(cols.mean(0), ref::bc_cols_mean0);
+  check_matches(cols.t().contiguous().t().sum(0), ref::bc_cols_sum0);
+}
+
 TEST_CASE("Views, index_select, masked_select, cat and stack match PyTorch", "[ops][shape]") {
   const auto s = kaon::arange<float>(24).reshape({2, 3, 4});
   check_matches(s, ref::sh_s);
@@ -195,6 +209,40 @@ TEST_CASE("matmul matches PyTorch for matrices, batches, broadcast batches and v
   check_matches(kaon::matmul(v, b), ref::mm_vec_mat);
   check_matches(kaon::matmul(a, kaon::tensor<double>({1, -1, 2})), ref::mm_mat_vec);
   check_matches(kaon::matmul(v, kaon::tensor<double>({4, 5, 6})), ref::mm_dot);
+}
+
+TEST_CASE("addmm matches PyTorch, with a row or column bias, an outer product and beta, alpha",
+          "[ops][matmul]") {
+  const auto a = from_ref<double>(ref::mm_a);
+  const auto b = from_ref<double>(ref::mm_b);
+  check_matches(kaon::addmm(kaon::tensor<double>({1.0, -2.0, 0.5, 3.0}), a, b), ref::mm_addmm);
+  check_matches(kaon::addmm(kaon::tensor<double>({1.0, -2.0, 0.5, 3.0}), a.t().contiguous().t(), b),
+                ref::mm_addmm);
+  const auto col = from_ref<double>(ref::mm_col);
+  const auto row = from_ref<double>(ref::mm_row);
+  const auto bias = kaon::tensor<double>({10.0, 20.0});
+  check_matches(kaon::addmm(bias, col, row), ref::mm_addmm_outer);
+  // The same operands as strided views: a column of a wider matrix, a row read with a step.
+  const auto wide = kaon::cat({col, col * 3.0}, 1);
+  const auto spread = kaon::cat({row.t(), row.t() * 5.0}, 1).t();
+  check_matches(kaon::addmm(bias, wide.slice(1, 0, 1), spread.slice(0, 0, 1)), ref::mm_addmm_outer);
+  check_matches(kaon::addmm(kaon::tensor<double>({{1.0}, {2.0}, {3.0}}), col, row),
+                ref::mm_addmm_outer_colbias);
+  check_matches(kaon::addmm(kaon::ones<double>({2, 4}), a, b, 0.5, 2.0), ref::mm_addmm_scaled);
+}
+
+TEST_CASE("addmm names the op and the shapes it cannot combine", "[ops][matmul][errors]") {
+  const auto a = kaon::ones({2, 3});
+  const auto b = kaon::ones({3, 4});
+  REQUIRE_THROWS_AS(kaon::addmm(kaon::ones({3}), a, b), kaon::ShapeError);
+  REQUIRE_THROWS_WITH(kaon::addmm(kaon::ones({3}), a, b),
+                      "addmm: shapes cannot be broadcast together: [3] and [2, 4]");
+  REQUIRE_THROWS_WITH(kaon::addmm(kaon::ones({2, 1, 4}), a, b),
+                      "addmm: cannot broadcast [2, 1, 4] to the output shape [2, 4]");
+  REQUIRE_THROWS_WITH(kaon::addmm(kaon::ones({4}), a, a),
+                      "addmm: inner dimensions differ: [2, 3] @ [2, 3]");
+  REQUIRE_THROWS_WITH(kaon::addmm(kaon::ones({4}), kaon::ones({3}), b),
+                      "addmm: expects two matrices, got [3] @ [3, 4]");
 }
 
 TEST_CASE("arange, linspace and eye match PyTorch", "[ops][factory]") {

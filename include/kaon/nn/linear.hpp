@@ -8,6 +8,7 @@
 
 #include "kaon/nn/init.hpp"
 #include "kaon/nn/module.hpp"
+#include "kaon/ops/addmm.hpp"
 #include "kaon/ops/binary.hpp"
 #include "kaon/ops/matmul.hpp"
 
@@ -40,6 +41,7 @@ class Linear : public Module<T, D> {
   Tensor<T, D> forward(const Tensor<T, D>& x) const {
     KAON_CHECK(x.dim() >= 1 && x.size(-1) == in_features, ShapeError, "Linear: input of shape ",
                x.shape(), " does not end in in_features = ", in_features);
+    if (x.dim() == 2 && bias.defined()) return addmm(bias, x, weight.t());  // as torch's linear
     auto y = matmul(x, weight.t());
     return bias.defined() ? y + bias : y;
   }

@@ -130,6 +130,12 @@ template <class C>
 struct Relu {
   KAON_HOST_DEVICE C operator()(C a) const { return a > C(0) ? a : (a != a ? a : C(0)); }
 };
+/// ReLU's backward from its result y: g where y > 0, else 0 (torch's threshold_backward: a NaN
+/// result passes g through).
+template <class C>
+struct ReluBackward {
+  KAON_HOST_DEVICE C operator()(C g, C y) const { return y <= C(0) ? C(0) : g; }
+};
 // Rounds half to even (the default rounding mode), as torch.round and np.round.
 template <class C>
 struct Round {

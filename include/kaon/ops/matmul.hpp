@@ -29,15 +29,17 @@ MatrixRef<const T> as_matrix(const Tensor<T, D>& m, Tensor<T, D>& keep) {
   return {keep.data_ptr(), r, c, std::max<std::int64_t>(c, 1), true};
 }
 
+/// c = a @ b, or c += a @ b when `accumulate`; c is dense.
 template <class T, class D>
-void gemm_into(const Tensor<T, D>& a, const Tensor<T, D>& b, Tensor<T, D>& c) {
+void gemm_into(const Tensor<T, D>& a, const Tensor<T, D>& b, Tensor<T, D>& c,
+               bool accumulate = false) {
   Tensor<T, D> ka, kb;
   const auto A = as_matrix(a, ka);
   const auto B = as_matrix(b, kb);
   backend<D>::gemm(
       A, B,
       MatrixRef<T>{c.data_ptr(), c.size(0), c.size(1), std::max<std::int64_t>(c.size(1), 1), true},
-      false);
+      accumulate);
 }
 
 /// Matrix i of a batch [B, r, c] as a [r, c] view.

@@ -86,10 +86,10 @@ struct Sigmoid : detail::UnaryFunction<Sigmoid, fn::Sigmoid, true, true> {
   static constexpr const char* name = "SigmoidBackward0"; static constexpr const char* op = "sigmoid";
   template <class G, class Y> static G derivative(const G& g, const Y& y) { return g * (y * (1 - y)); }
 };
-// d/dx relu(x) = 1[x > 0]
+// d/dx relu(x) = 1[x > 0], applied in one pass by ReluGrad
 struct Relu : detail::UnaryFunction<Relu, fn::Relu, false, true> {
   static constexpr const char* name = "ReluBackward0"; static constexpr const char* op = "relu";
-  template <class G, class Y> static G derivative(const G& g, const Y& y) { return where(y > 0, g, 0); }
+  template <class G, class Y> static G derivative(const G& g, const Y& y);
 };
 // round(x) is piecewise constant: its gradient is 0, as PyTorch's.
 struct Round : detail::UnaryFunction<Round, fn::Round, false, false> {
@@ -104,6 +104,28 @@ struct Abs : detail::UnaryFunction<Abs, fn::Abs, false, false> {
   }
 };
 // clang-format on
+
+// relu's backward as an op of its own, g * 1[y > 0] from relu's result y, so that it can be
+// differentiated again (create_graph): linear in g, piecewise constant in y.
+struct ReluGrad : autograd::Function<ReluGrad> {
+  static constexpr const char* name = "ThresholdBackwardBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& g,
+                              const Tensor<T, D>& y) {
+    ctx.save_for_backward(y);
+    return detail::map<T, D>("relu_backward", fn::ReluBackward<T>{}, g, y);
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    return {
+        ctx.needs_input_grad(0) ? ReluGrad::apply(g[0], ctx.template saved<T>(0)) : Tensor<T, D>(),
+        Tensor<T, D>()};
+  }
+};
+template <class G, class Y>
+G Relu::derivative(const G& g, const Y& y) {
+  return ReluGrad::apply(g, y);
+}
 
 // d/dx clamp(x, lo, hi) = 1[lo <= x <= hi]
 struct Clamp : autograd::Function<Clamp> {

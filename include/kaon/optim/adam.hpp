@@ -37,17 +37,27 @@ namespace fn {
 template <class T>
 struct AdamUpdate {
   T beta1, one_minus_beta1, beta2, one_minus_beta2, eps, l2, decoupled_decay, step_size, bc2_sqrt;
-  bool amsgrad;
-  KAON_HOST_DEVICE void operator()(T& p, const T& g0, T& m, T& v, T& vmax) const {
-    if (decoupled_decay != T(1)) p = p * decoupled_decay;
+
+  /// Adam and AdamW (a decay of exactly 1, Adam's, leaves p as it is).
+  KAON_HOST_DEVICE void operator()(T& p, const T& g, T& m, T& v) const {
+    moments(p, g, m, v);
+    descend(p, m, v);
+  }
+  /// With AMSGrad: the step divides by the running maximum of v.
+  KAON_HOST_DEVICE void operator()(T& p, const T& g, T& m, T& v, T& vmax) const {
+    moments(p, g, m, v);
+    vmax = vmax > v ? vmax : v;
+    descend(p, m, vmax);
+  }
+
+ private:
+  KAON_HOST_DEVICE void moments(T& p, const T& g0, T& m, T& v) const {
+    p = p * decoupled_decay;
     const T g = l2 != T(0) ? g0 + l2 * p : g0;
     m = m * beta1 + one_minus_beta1 * g;
     v = v * beta2 + one_minus_beta2 * g * g;
-    T second = v;
-    if (amsgrad) {
-      vmax = vmax > v ? vmax : v;
-      second = vmax;
-    }
+  }
+  KAON_HOST_DEVICE void descend(T& p, T m, T second) const {
     const T denom = std::sqrt(second) / bc2_sqrt + eps;
     p = p + (-step_size) * m / denom;
   }
@@ -76,7 +86,6 @@ class AdamBase : public Optimizer<T, D> {
       auto zeros = [&] { return zeros_like_param(p); };
       auto& m = this->state(i, "exp_avg", zeros);
       auto& v = this->state(i, "exp_avg_sq", zeros);
-      auto& vmax = options.amsgrad_ ? this->state(i, "max_exp_avg_sq", zeros) : v;
       const double step = this->next_step(i);
       const double bc1 = 1 - std::pow(options.beta1_, step);
       const double bc2 = 1 - std::pow(options.beta2_, step);
@@ -89,10 +98,12 @@ class AdamBase : public Optimizer<T, D> {
           static_cast<T>(decoupled_ ? 0.0 : options.weight_decay_),
           static_cast<T>(decoupled_ ? 1 - this->lr_ * options.weight_decay_ : 1.0),
           static_cast<T>(this->lr_ / bc1),
-          static_cast<T>(std::sqrt(bc2)),
-          options.amsgrad_};
-      backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(),
-                           vmax.data_ptr());
+          static_cast<T>(std::sqrt(bc2))};
+      if (options.amsgrad_)
+        backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(),
+                             this->state(i, "max_exp_avg_sq", zeros).data_ptr());
+      else
+        backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr());
     });
   }
 

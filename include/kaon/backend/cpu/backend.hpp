@@ -5,10 +5,11 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
+#include <tuple>
 #include <utility>
-#include <vector>
 
 #include "kaon/backend/backend.hpp"
 #include "kaon/backend/cpu/gemm.hpp"
@@ -86,15 +87,10 @@ struct backend<cpu> {
         0, outer,
         std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R * inner, 1)),
         [&](std::int64_t o0, std::int64_t o1) {
-          std::vector<C> acc(static_cast<std::size_t>(inner));
-          for (std::int64_t o = o0; o < o1; ++o) {
-            std::fill(acc.begin(), acc.end(), Op::identity());
-            const In* base = in + o * R * inner;
-            for (std::int64_t r = 0; r < R; ++r)
-              for (std::int64_t j = 0; j < inner; ++j)
-                acc[j] = op(acc[j], static_cast<C>(base[r * inner + j]));
-            for (std::int64_t j = 0; j < inner; ++j) out[o * inner + j] = static_cast<Out>(acc[j]);
-          }
+          for (std::int64_t o = o0; o < o1; ++o)
+            for (std::int64_t j0 = 0; j0 < inner; j0 += kReduceBlock)
+              reduce_columns<C>(in + o * R * inner + j0, R, inner,
+                                std::min(kReduceBlock, inner - j0), out + o * inner + j0, op);
         });
   }
 
@@ -207,6 +203,38 @@ struct backend<cpu> {
   }
 
  private:
+  /// Elements per chunk of a row: every operand of a chunk is read from (and the result
+  /// written to) a dense run of memory, so the functor's loop vectorises whatever the strides.
+  static constexpr std::int64_t kChunk = 256;
+
+  /// Where a chunk of one input is staged when it is not a dense run in memory. A broadcast
+  /// input (step 0) is filled once and reused while it repeats the same element.
+  template <class In>
+  struct Staging {
+    std::array<In, kChunk> buf;
+    const In* filled_from = nullptr;
+    std::int64_t filled_len = 0;
+
+    /// A dense run of `len` elements of x (step `step`): x itself when step is 1.
+    const In* run(const In* x, std::int64_t step, std::int64_t len) {
+      if (step == 1) return x;
+      if (step == 0) {
+        if (x != filled_from || len > filled_len) {
+          std::fill_n(buf.data(), len, *x);
+          filled_from = x, filled_len = len;
+        }
+        return buf.data();
+      }
+      for (std::int64_t j = 0; j < len; ++j) buf[j] = x[j * step];
+      return buf.data();
+    }
+  };
+
+  template <class Out, class F, class... In>
+  static void dense_loop(Out* KAON_RESTRICT o, std::int64_t len, const F& f, const In*... in) {
+    for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(in[j]...));
+  }
+
   template <class Out, class F, std::size_t... K, class... In>
   static void rows_loop(const detail::StridedPlan<1 + sizeof...(In)>& p, std::int64_t r0,
                         std::int64_t r1, Out* out, const F& f, std::index_sequence<K...>,
@@ -224,10 +252,19 @@ struct backend<cpu> {
     }
     const std::int64_t so = p.strides[0][last];
     const std::int64_t si[N] = {so, p.strides[K + 1][last]...};
+    std::tuple<Staging<In>...> staging;
+    alignas(kAlignment) Out obuf[kChunk];
+    const bool dense_rows = ((si[K + 1] == 1) && ... && (so == 1));
     for (std::int64_t row = r0; row < r1; ++row) {
-      Out* o = out + off[0];
-      for (std::int64_t j = 0; j < inner; ++j)
-        o[j * so] = static_cast<Out>(f(in[off[K + 1] + j * si[K + 1]]...));
+      if (dense_rows) dense_loop(out + off[0], inner, f, (in + off[K + 1])...);
+      for (std::int64_t j0 = 0; j0 < inner && !dense_rows; j0 += kChunk) {
+        const std::int64_t len = std::min(kChunk, inner - j0);
+        Out* o = so == 1 ? out + off[0] + j0 : obuf;
+        dense_loop(o, len, f,
+                   std::get<K>(staging).run(in + off[K + 1] + j0 * si[K + 1], si[K + 1], len)...);
+        if (so != 1)
+          for (std::int64_t j = 0; j < len; ++j) out[off[0] + (j0 + j) * so] = obuf[j];
+      }
       for (int d = last - 1; d >= 0; --d) {
         for (int k = 0; k < N; ++k) off[k] += p.strides[k][d];
         if (++idx[d] < p.sizes[d]) break;
@@ -235,6 +272,28 @@ struct backend<cpu> {
         idx[d] = 0;
       }
     }
+  }
+
+  /// Columns reduced together by reduce(): their accumulators stay in vector registers.
+  static constexpr std::int64_t kReduceBlock = 32;
+
+  /// out[j] = fold(op, x[0 * step + j], ..., x[(R - 1) * step + j]) for j < width <= kReduceBlock,
+  /// in that order (a full block has a loop of fixed width, which the compiler unrolls).
+  template <class C, class In, class Out, class Op>
+  static void reduce_columns(const In* x, std::int64_t R, std::int64_t step, std::int64_t width,
+                             Out* out, const Op& op) {
+    C acc[kReduceBlock];
+    for (auto& a : acc) a = Op::identity();
+    if (width == kReduceBlock) {
+      for (std::int64_t r = 0; r < R; ++r)
+        for (std::int64_t j = 0; j < kReduceBlock; ++j)
+          acc[j] = op(acc[j], static_cast<C>(x[r * step + j]));
+    } else {
+      for (std::int64_t r = 0; r < R; ++r)
+        for (std::int64_t j = 0; j < width; ++j)
+          acc[j] = op(acc[j], static_cast<C>(x[r * step + j]));
+    }
+    for (std::int64_t j = 0; j < width; ++j) out[j] = static_cast<Out>(acc[j]);
   }
 
   /// Folds n dense values with eight independent accumulators, which the compiler keeps in
