@@ -79,6 +79,7 @@ fi
 
 stage="configure ($bench_dir)"
 kaon_fresh_if_generator_changed "$bench_dir" "$generator"
+mkdir -p "$bench_dir"  # the configure log goes beside it, before CMake has made the tree
 kaon_log "Configuring $bench_dir ($generator, Release, benchmarks)"
 # The examples are configured (not built) only so that compile_commands.json holds the command
 # that compiles examples/penguins_regression/main.cpp.
