@@ -87,16 +87,16 @@ void BM_add_new(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_step, mlp_step, kaon_bench::mlp_step)
+BENCHMARK_CAPTURE(BM_step, mlp_step, kaon_bench::mlp_step<>)
     ->Name("mlp_step")
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_step, mlp_step_rprop, kaon_bench::mlp_step_rprop)
+BENCHMARK_CAPTURE(BM_step, mlp_step_rprop, kaon_bench::mlp_step_rprop<>)
     ->Name("mlp_step_rprop")
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_step, linreg_step, kaon_bench::linreg_step)
+BENCHMARK_CAPTURE(BM_step, linreg_step, kaon_bench::linreg_step<>)
     ->Name("linreg_step")
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_step, mlp_medium, kaon_bench::mlp_medium)
+BENCHMARK_CAPTURE(BM_step, mlp_medium, kaon_bench::mlp_medium<>)
     ->Name("mlp_medium")
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_gemm)->Name("gemm")->Arg(64)->Arg(256)->Arg(1024)->Unit(benchmark::kMicrosecond);

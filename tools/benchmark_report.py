@@ -319,13 +319,18 @@ def report(args):
         add("Not measured: no GPU." if not args.gpu else
             "Not measured: no CUDA benchmark (`benchmarks/*.cu`) was built.")
     else:
-        add(f"GPU: {args.gpu}. Timed with CUDA events (manual time).")
+        add(f"GPU: {args.gpu}. The same workloads (`workloads.hpp` on `kaon::cuda`), each run timed")
+        add("with CUDA events (manual time), median of 5 repetitions; the CPU column is kaon's")
+        add("single-threaded median from `bench_workloads` above. CPU/GPU above 1: the GPU is faster.")
         add("")
-        add("| benchmark | median time | rate |")
-        add("|---|---|---|")
+        add("| workload | GPU | GPU rate | CPU | CPU/GPU |")
+        add("|---|---|---|---|---|")
         for f in cuda_files:
             for name, (seconds, rate) in load_medians(f).items():
-                add(f"| `{name}` | {fmt_time(seconds)} | {'' if rate is None else f'{rate * 1e-9:.1f} G/s'} |")
+                cpu = median(workloads.get(name, {}).get("seconds", []))
+                gpu_rate = "" if rate is None else f"{fmt_rate([rate])} {rate_unit(name)}"
+                add(f"| `{name}` | {fmt_time(seconds)} | {gpu_rate} | "
+                    f"{fmt_time(cpu) if cpu else ''} | {f'{cpu / seconds:.2f}×' if cpu else ''} |")
     add("")
 
     add("## Compile times")

@@ -5,7 +5,9 @@
 #      bench_compare too when LibTorch is installed;
 #   2. runs bench_workloads and bench_compare single-threaded, KAON_BENCH_ROUNDS rounds (3) of
 #      5 repetitions each, keeping the medians (JSON in build/bench/results/); bench_compare
-#      first checks that kaon, LibTorch and the Eigen floor give the same losses;
+#      first checks that kaon, LibTorch and the Eigen floor give the same losses; where nvcc
+#      and a GPU (nvidia-smi -L) are both present, builds and runs bench_cuda_workloads, the
+#      same workloads on kaon::cuda timed with CUDA events, for a CPU/GPU table;
 #   3. times the compilation of examples/penguins_regression/main.cpp, of a program that only
 #      includes <kaon/kaon.hpp>, and, for reference, of empty programs including <torch/torch.h>
 #      and <Eigen/Dense>, with the compiler and flags CMake uses;
@@ -100,9 +102,14 @@ if grep -q "building bench_compare" "$bench_dir.configure.log"; then
   targets+=(bench_compare)
   have_compare=1
 fi
-# CUDA benchmarks: benchmarks/<stem>.cu becomes bench_<stem> when CUDA is enabled.
+# CUDA benchmarks (benchmarks/<stem>.cu becomes bench_<stem>): built and run only where nvcc
+# and a GPU are both present.
+gpu=""
+if command -v nvidia-smi >/dev/null 2>&1; then
+  gpu="$(nvidia-smi -L 2>/dev/null | head -n 1 || true)"
+fi
 cuda_benches=()
-if [[ "${cuda_args[0]}" == "-DKAON_ENABLE_CUDA=ON" ]]; then
+if [[ "${cuda_args[0]}" == "-DKAON_ENABLE_CUDA=ON" && -n "$gpu" ]]; then
   for source in benchmarks/*.cu; do
     [[ -e "$source" ]] || continue
     cuda_benches+=("bench_$(basename "$source" .cu)")
@@ -145,11 +152,7 @@ for ((round = 1; round <= rounds; ++round)); do
   fi
 done
 
-gpu=""
-if command -v nvidia-smi >/dev/null 2>&1; then
-  gpu="$(nvidia-smi -L 2>/dev/null | head -n 1 || true)"
-fi
-if ((${#cuda_benches[@]})) && [[ -n "$gpu" ]]; then
+if ((${#cuda_benches[@]})); then
   for bench in "${cuda_benches[@]}"; do
     stage="$bench"
     kaon_log "CUDA: $bench"

@@ -50,7 +50,7 @@ class Inference final : public Workload {
   double check() override { return abs_sum(w_.out); }
 
  private:
-  kaon_bench::Inference w_ = kaon_bench::inference_small();
+  kaon_bench::Inference<> w_ = kaon_bench::inference_small();
 };
 
 class Projectile final : public Workload {
@@ -64,7 +64,7 @@ class Projectile final : public Workload {
   double check() override { return abs_sum(w_.x) + abs_sum(w_.y); }
 
  private:
-  kaon_bench::Projectile w_ = kaon_bench::projectile();
+  kaon_bench::Projectile<> w_ = kaon_bench::projectile();
 };
 
 class Gemm final : public Workload {
@@ -78,7 +78,7 @@ class Gemm final : public Workload {
   double check() override { return abs_sum(w_.c); }
 
  private:
-  kaon_bench::Gemm w_;
+  kaon_bench::Gemm<> w_;
 };
 
 class AddLarge final : public Workload {
@@ -91,7 +91,7 @@ class AddLarge final : public Workload {
   double check() override { return kNothing; }
 
  private:
-  kaon_bench::AddInto w_ = kaon_bench::add_large();
+  kaon_bench::AddInto<> w_ = kaon_bench::add_large();
 };
 
 class AddNew final : public Workload {
@@ -103,7 +103,7 @@ class AddNew final : public Workload {
   double check() override { return kNothing; }
 
  private:
-  kaon_bench::AddNew w_ = kaon_bench::add_new();
+  kaon_bench::AddNew<> w_ = kaon_bench::add_new();
 };
 
 std::int64_t gemm_size(const std::string& name) { return std::stoll(name.substr(5)); }
@@ -121,10 +121,10 @@ Problem training_problem(const std::string& name, W (*make)()) {
 void kaon_single_thread() { kaon::set_num_threads(1); }
 
 Problem kaon_problem(const std::string& name) {
-  if (name == "mlp_step") return training_problem(name, kaon_bench::mlp_step);
-  if (name == "mlp_step_rprop") return training_problem(name, kaon_bench::mlp_step_rprop);
-  if (name == "linreg_step") return training_problem(name, kaon_bench::linreg_step);
-  if (name == "mlp_medium") return training_problem(name, kaon_bench::mlp_medium);
+  if (name == "mlp_step") return training_problem(name, kaon_bench::mlp_step<>);
+  if (name == "mlp_step_rprop") return training_problem(name, kaon_bench::mlp_step_rprop<>);
+  if (name == "linreg_step") return training_problem(name, kaon_bench::linreg_step<>);
+  if (name == "mlp_medium") return training_problem(name, kaon_bench::mlp_medium<>);
   if (name == "inference_small") {
     const auto w = kaon_bench::inference_small();
     Problem p{name, {to_array(w.x)}, {}};
@@ -152,13 +152,13 @@ Problem kaon_problem(const std::string& name) {
 
 std::unique_ptr<Workload> make_kaon(const std::string& name) {
   if (name == "mlp_step")
-    return std::make_unique<Training<kaon_bench::MlpAdam>>(kaon_bench::mlp_step);
+    return std::make_unique<Training<kaon_bench::MlpAdam<>>>(kaon_bench::mlp_step<>);
   if (name == "mlp_step_rprop")
-    return std::make_unique<Training<kaon_bench::MlpRprop>>(kaon_bench::mlp_step_rprop);
+    return std::make_unique<Training<kaon_bench::MlpRprop<>>>(kaon_bench::mlp_step_rprop<>);
   if (name == "linreg_step")
-    return std::make_unique<Training<kaon_bench::LinearRprop>>(kaon_bench::linreg_step);
+    return std::make_unique<Training<kaon_bench::LinearRprop<>>>(kaon_bench::linreg_step<>);
   if (name == "mlp_medium")
-    return std::make_unique<Training<kaon_bench::MlpAdam>>(kaon_bench::mlp_medium);
+    return std::make_unique<Training<kaon_bench::MlpAdam<>>>(kaon_bench::mlp_medium<>);
   if (name == "inference_small") return std::make_unique<Inference>();
   if (name == "projectile") return std::make_unique<Projectile>();
   if (name.rfind("gemm/", 0) == 0) return std::make_unique<Gemm>(gemm_size(name));
