@@ -523,6 +523,28 @@ TEST_CASE("Element-wise ops pass gradgradcheck", "[autograd][gradcheck]") {
   check_gradgrad("sigmoid", [](const Tensors& in) { return kaon::sigmoid(in[0]); }, {a});
 }
 
+TEST_CASE("addmm_relu (a Linear then a ReLU as one op) passes gradcheck and gradgradcheck",
+          "[autograd][gradcheck]") {
+  kaon::manual_seed(29);
+  const auto fused = [](const Tensors& in) {
+    return kaon::detail::addmm_relu(in[0], in[1], in[2]);
+  };
+  // An inner dimension of 1 (the one-pass outer product): |a b| >= 0.0625 and |bias| < 0.01
+  // keep every pre-activation away from relu's kink.
+  const Tensors outer = {off_kinks({4}) * 0.01, off_kinks({3, 1}), off_kinks({1, 4})};
+  check_grad("addmm_relu, outer product", fused, outer);
+  check_gradgrad("addmm_relu, outer product", fused, outer);
+  const Tensors general = {kaon::randn<double>({4}), kaon::randn<double>({3, 5}),
+                           kaon::randn<double>({5, 4})};
+  const auto z = kaon::addmm(general[0], general[1], general[2]);
+  REQUIRE(kaon::abs(z).min().item() > 1e-3);  // away from the kink for the finite differences
+  check_grad("addmm_relu", fused, general);
+  check_gradgrad("addmm_relu", fused, general);
+  check_grad("addmm_relu with a column bias and a transposed matrix",
+             [](const Tensors& in) { return kaon::detail::addmm_relu(in[0], in[1].t(), in[2]); },
+             {off_kinks({3, 1}) * 0.01, off_kinks({1, 3}), off_kinks({1, 4})});
+}
+
 TEST_CASE("Matrix products and reductions pass gradgradcheck", "[autograd][gradcheck]") {
   kaon::manual_seed(17);
   check_gradgrad("mm", [](const Tensors& in) { return kaon::mm(in[0], in[1]); },

@@ -97,11 +97,13 @@ TEST_CASE("min and max send their gradient to the selected elements, ties shared
   check_matches(t.grad(), ref::maxall_ties_grad);
 }
 
-TEST_CASE("A penalty on the input gradient of relu(addmm(b, x, W^T)) @ v matches PyTorch",
-          "[autograd][higher-order]") {
+namespace {
+/// The gradient penalty of the test below, with h = hidden(b, x, W): relu(addmm(b, x, W^T)).
+template <class Hidden>
+void check_relu_penalty(const Hidden& hidden, const char* grad_fn) {
   const auto x = leaf(ref::rp_x), W = leaf(ref::rp_W), b = leaf(ref::rp_b), v = leaf(ref::rp_v);
-  const auto h = kaon::relu(kaon::addmm(b, x, W.t()));
-  REQUIRE(h.grad_fn()->name() == std::string("ReluBackward0"));
+  const auto h = hidden(b, x, W);
+  REQUIRE(h.grad_fn()->name() == std::string(grad_fn));
   const auto out = kaon::matmul(h, v);
   const auto gx = grad_of(out.sum(), x, true);
   const auto loss = kaon::pow(gx, 2).sum() + kaon::pow(out, 2).mean();
@@ -113,4 +115,20 @@ TEST_CASE("A penalty on the input gradient of relu(addmm(b, x, W^T)) @ v matches
   check_matches(W.grad(), ref::rp_W_grad);
   check_matches(b.grad(), ref::rp_b_grad);
   check_matches(v.grad(), ref::rp_v_grad);
+}
+}  // namespace
+
+TEST_CASE("A penalty on the input gradient of relu(addmm(b, x, W^T)) @ v matches PyTorch",
+          "[autograd][higher-order]") {
+  check_relu_penalty([](const auto& b, const auto& x,
+                        const auto& W) { return kaon::relu(kaon::addmm(b, x, W.t())); },
+                     "ReluBackward0");
+}
+
+TEST_CASE("The same penalty through addmm_relu, Sequential's Linear then ReLU, matches PyTorch",
+          "[autograd][higher-order]") {
+  // One node for both ops; its backward is differentiated again (create_graph).
+  check_relu_penalty([](const auto& b, const auto& x,
+                        const auto& W) { return kaon::detail::addmm_relu(b, x, W.t()); },
+                     "ReluBackward0");
 }

@@ -57,6 +57,16 @@ bool all_equal(const Tensor<T>& a, const Tensor<T>& b) {
   return a.shape() == b.shape() && a.to_vector() == b.to_vector();
 }
 
+/// Same shape and every element within 1e-6 (relative, or absolute near 0): two ways of
+/// rounding the same float computation.
+bool close_to(const Tensor<>& a, const Tensor<>& b) {
+  if (a.shape() != b.shape()) return false;
+  const auto x = a.detach().to_vector(), y = b.detach().to_vector();
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (std::abs(x[i] - y[i]) > 1e-6f * (1 + std::abs(y[i]))) return false;
+  return true;
+}
+
 std::string joined_names(const kaon::io::NamedTensors<float>& named) {
   std::string s;
   for (const auto& [name, t] : named) s += (s.empty() ? "" : "\n") + name;
@@ -369,6 +379,36 @@ TEST_CASE("softmax and log_softmax match PyTorch's values and gradients", "[nn]"
   const auto s_shifted =
       nn::functional::softmax(kaon::tensor<double>({0.0, 1.0, 2.0}).reshape({1, 3}), 1).to_vector();
   for (std::size_t i = 0; i < 3; ++i) CHECK(s[i] == Approx(s_shifted[i]).epsilon(1e-15));
+}
+
+TEST_CASE("Sequential runs a Linear and the ReLU after it as one op with the same numbers",
+          "[nn]") {
+  kaon::manual_seed(5);
+  for (const std::int64_t in : {1, 3}) {  // 1: the one-pass outer product
+    nn::Sequential model(nn::Linear(in, 20), nn::ReLU(), nn::Linear(20, 2));
+    const auto x = kaon::randn({7, in});
+    const auto y = model(x);
+    CHECK(std::string(y.grad_fn()->name()) == "AddmmBackward0");
+    const auto first = model.at<nn::Linear<>>(0), last = model.at<nn::Linear<>>(2);
+    const auto unfused = last->forward(kaon::relu(first->forward(x)));
+    CHECK(close_to(y, unfused));
+    kaon::pow(y, 2).sum().backward();
+    const auto weight_grad = first->weight.grad().clone(), bias_grad = first->bias.grad().clone();
+    model.zero_grad();
+    kaon::pow(unfused, 2).sum().backward();
+    CHECK(close_to(weight_grad, first->weight.grad()));
+    CHECK(close_to(bias_grad, first->bias.grad()));
+  }
+  // Ending in the ReLU, the output's grad_fn is relu's, as PyTorch's.
+  nn::Sequential head(nn::Linear(2, 3), nn::ReLU());
+  CHECK(std::string(head(kaon::randn({4, 2})).grad_fn()->name()) == "ReluBackward0");
+  // Not a batch: Linear's own path, then relu.
+  CHECK(head(kaon::randn({5, 4, 2})).shape() == kaon::Shape{5, 4, 3});
+  REQUIRE_THROWS_WITH(head(kaon::randn({4, 3})),
+                      "Linear: input of shape [4, 3] does not end in in_features = 2");
+  REQUIRE_THROWS_WITH(
+      kaon::detail::addmm_relu(kaon::ones({3}), kaon::ones({2, 2}), kaon::ones({2, 4})),
+      "addmm_relu: shapes cannot be broadcast together: [3] and [2, 4]");
 }
 
 TEMPLATE_TEST_CASE("Linear computes x W^T + b and its gradients have the parameters' shapes",

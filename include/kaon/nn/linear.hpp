@@ -47,6 +47,14 @@ class Linear : public Module<T, D> {
   }
   Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
 
+  /// relu(forward(x)), in one pass over the result for a batch [N, in_features]: what
+  /// nn::Sequential runs for this layer and a ReLU after it.
+  Tensor<T, D> forward_relu(const Tensor<T, D>& x) const {
+    if (x.dim() == 2 && x.size(-1) == in_features && bias.defined())
+      return kaon::detail::addmm_relu(bias, x, weight.t());
+    return relu(forward(x));
+  }
+
   [[nodiscard]] std::string extra_repr() const override {
     return "in_features=" + std::to_string(in_features) +
            ", out_features=" + std::to_string(out_features) +

@@ -12,6 +12,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "kaon/nn/activation.hpp"
+#include "kaon/nn/linear.hpp"
 #include "kaon/nn/module.hpp"
 
 namespace kaon::nn {
@@ -35,7 +37,15 @@ class Sequential : public Module<T, D> {
     static_assert(std::is_base_of_v<Module<T, D>, M>,
                   "Sequential: elements must be nn modules of the same element type and device");
     this->register_module(std::to_string(layers_.size()), m);
-    layers_.push_back({m, [m](const Tensor<T, D>& x) { return m->forward(x); }});
+    if constexpr (std::is_same_v<M, ReLU<T, D>>) {
+      // A Linear then a ReLU run as one op (Linear::forward_relu): same values and gradients.
+      if (!layers_.empty())
+        if (auto linear = std::dynamic_pointer_cast<Linear<T, D>>(layers_.back().module))
+          layers_.back().then_relu = [linear](const Tensor<T, D>& x) {
+            return linear->forward_relu(x);
+          };
+    }
+    layers_.push_back({m, [m](const Tensor<T, D>& x) { return m->forward(x); }, {}});
   }
   template <class M>
   requires(!std::is_pointer_v<std::decay_t<M>>) void push_back(M&& m) {
@@ -45,7 +55,13 @@ class Sequential : public Module<T, D> {
   /// Applies every module in order.
   Tensor<T, D> forward(const Tensor<T, D>& x) const {
     Tensor<T, D> y = x;
-    for (const auto& layer : layers_) y = layer.forward(y);
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+      const auto& layer = layers_[i];
+      if (layer.then_relu && i + 1 < layers_.size())
+        y = layer.then_relu(y), ++i;  // this layer and the ReLU after it
+      else
+        y = layer.forward(y);
+    }
     return y;
   }
   Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
@@ -71,6 +87,8 @@ class Sequential : public Module<T, D> {
   struct Layer {
     std::shared_ptr<Module<T, D>> module;
     std::function<Tensor<T, D>(const Tensor<T, D>&)> forward;
+    /// Set on a Linear followed by a ReLU: both layers' forward as one op.
+    std::function<Tensor<T, D>(const Tensor<T, D>&)> then_relu;
   };
   auto begin() const { return layers_.begin(); }
   auto end() const { return layers_.end(); }

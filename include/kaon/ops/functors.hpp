@@ -31,6 +31,11 @@ template <class C>
 struct Mul {
   KAON_HOST_DEVICE C operator()(C a, C b) const { return static_cast<C>(a * b); }
 };
+/// a * b + c, as `c += a * b` computes it.
+template <class C>
+struct MulAdd {
+  KAON_HOST_DEVICE C operator()(C a, C b, C c) const { return static_cast<C>(a * b + c); }
+};
 template <class C>
 struct Div {
   KAON_HOST_DEVICE C operator()(C a, C b) const { return a / b; }
@@ -217,6 +222,17 @@ struct Where {
 };
 
 // ---- Adapters -------------------------------------------------------------------------------
+
+/// g(f(x...)): an op and a unary op after it in one pass (addmm then relu).
+template <class F, class G>
+struct Then {
+  F f;
+  G g;
+  template <class... X>
+  KAON_HOST_DEVICE auto operator()(X... x) const {
+    return g(f(x...));
+  }
+};
 
 /// Binds a scalar as the right operand of a binary functor: x -> f(x, s).
 template <class F, class C>

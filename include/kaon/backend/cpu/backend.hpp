@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "kaon/backend/backend.hpp"
@@ -88,9 +89,7 @@ struct backend<cpu> {
         std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R * inner, 1)),
         [&](std::int64_t o0, std::int64_t o1) {
           for (std::int64_t o = o0; o < o1; ++o)
-            for (std::int64_t j0 = 0; j0 < inner; j0 += kReduceBlock)
-              reduce_columns<C>(in + o * R * inner + j0, R, inner,
-                                std::min(kReduceBlock, inner - j0), out + o * inner + j0, op);
+            reduce_columns<C>(in + o * R * inner, R, inner, inner, out + o * inner, op);
         });
   }
 
@@ -235,13 +234,29 @@ struct backend<cpu> {
     for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(in[j]...));
   }
 
-  template <class Out, class F, std::size_t... K, class... In>
-  static void rows_loop(const detail::StridedPlan<1 + sizeof...(In)>& p, std::int64_t r0,
-                        std::int64_t r1, Out* out, const F& f, std::index_sequence<K...>,
-                        const In*... in) {
-    constexpr int N = 1 + sizeof...(In);
+  /// A row whose first input repeats one element (a per-row broadcast: the projectile's
+  /// (100, 1) x (1000), an outer product) and whose other operands are dense: the repeated
+  /// element stays in a register instead of a staging buffer.
+  template <class Out, class F, class S, class... In>
+  static void scalar_first_loop(Out* KAON_RESTRICT o, std::int64_t len, const F& f, S s,
+                                const In*... in) {
+    for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(s, in[j]...));
+  }
+
+  /// The same for a binary op whose second input repeats one element.
+  template <class Out, class F, class In0, class In1>
+  static void scalar_second_loop(Out* KAON_RESTRICT o, std::int64_t len, const F& f, const In0* a,
+                                 const In1* b) {
+    const In1 s = *b;
+    for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(a[j], s));
+  }
+
+  /// Calls body(off) for rows r0 .. r1 - 1 of the plan, off[k] being operand k's offset of the
+  /// row's first element; a plan of rank 2 (the common case) steps by one stride per operand.
+  template <int N, class Body>
+  static void walk_rows(const detail::StridedPlan<N>& p, std::int64_t r0, std::int64_t r1,
+                        const Body& body) {
     const int last = p.rank - 1;
-    const std::int64_t inner = p.sizes[last];
     std::int64_t idx[kMaxDims] = {};
     std::int64_t off[N] = {};
     std::int64_t rem = r0;
@@ -250,21 +265,15 @@ struct backend<cpu> {
       rem /= p.sizes[d];
       for (int k = 0; k < N; ++k) off[k] += idx[d] * p.strides[k][d];
     }
-    const std::int64_t so = p.strides[0][last];
-    const std::int64_t si[N] = {so, p.strides[K + 1][last]...};
-    std::tuple<Staging<In>...> staging;
-    alignas(kAlignment) Out obuf[kChunk];
-    const bool dense_rows = ((si[K + 1] == 1) && ... && (so == 1));
-    for (std::int64_t row = r0; row < r1; ++row) {
-      if (dense_rows) dense_loop(out + off[0], inner, f, (in + off[K + 1])...);
-      for (std::int64_t j0 = 0; j0 < inner && !dense_rows; j0 += kChunk) {
-        const std::int64_t len = std::min(kChunk, inner - j0);
-        Out* o = so == 1 ? out + off[0] + j0 : obuf;
-        dense_loop(o, len, f,
-                   std::get<K>(staging).run(in + off[K + 1] + j0 * si[K + 1], si[K + 1], len)...);
-        if (so != 1)
-          for (std::int64_t j = 0; j < len; ++j) out[off[0] + (j0 + j) * so] = obuf[j];
+    if (p.rank == 2) {
+      for (std::int64_t row = r0; row < r1; ++row) {
+        body(off);
+        for (int k = 0; k < N; ++k) off[k] += p.strides[k][0];
       }
+      return;
+    }
+    for (std::int64_t row = r0; row < r1; ++row) {
+      body(off);
       for (int d = last - 1; d >= 0; --d) {
         for (int k = 0; k < N; ++k) off[k] += p.strides[k][d];
         if (++idx[d] < p.sizes[d]) break;
@@ -274,26 +283,88 @@ struct backend<cpu> {
     }
   }
 
+  /// The rows [r0, r1) of a plan whose rows are not all one dense run. How a row is read is
+  /// decided once: every operand dense; the first input repeating one element along the row
+  /// (or, for a binary op, the second) and the rest dense, kept in a register; otherwise in
+  /// chunks staged through dense buffers.
+  template <class Out, class F, std::size_t... K, class... In>
+  static void rows_loop(const detail::StridedPlan<1 + sizeof...(In)>& p, std::int64_t r0,
+                        std::int64_t r1, Out* out, const F& f, std::index_sequence<K...>,
+                        const In*... in) {
+    constexpr int N = 1 + sizeof...(In);
+    const std::int64_t inner = p.sizes[p.rank - 1];
+    const std::int64_t so = p.strides[0][p.rank - 1];
+    const std::int64_t si[N] = {so, p.strides[K + 1][p.rank - 1]...};
+    if (((si[K + 1] == 1) && ... && (so == 1))) {
+      walk_rows(p, r0, r1, [&](const std::int64_t* off) {
+        dense_loop(out + off[0], inner, f, (in + off[K + 1])...);
+      });
+      return;
+    }
+    if constexpr (N == 3 || N == 4) {
+      if (so == 1 && inner >= 16 && si[1] == 0 && ((si[K + 1] == 1 || K == 0) && ...)) {
+        walk_rows(p, r0, r1, [&](const std::int64_t* off) {
+          [&](const auto* first, const auto*... rest) {
+            scalar_first_loop(out + off[0], inner, f, *first, rest...);
+          }(in + off[K + 1]...);
+        });
+        return;
+      }
+    }
+    if constexpr (N == 3) {
+      if (so == 1 && inner >= 16 && si[1] == 1 && si[2] == 0) {
+        walk_rows(p, r0, r1, [&](const std::int64_t* off) {
+          scalar_second_loop(out + off[0], inner, f, in + off[K + 1]...);
+        });
+        return;
+      }
+    }
+    std::tuple<Staging<In>...> staging;
+    alignas(kAlignment) Out obuf[kChunk];
+    walk_rows(p, r0, r1, [&](const std::int64_t* off) {
+      for (std::int64_t j0 = 0; j0 < inner; j0 += kChunk) {
+        const std::int64_t len = std::min(kChunk, inner - j0);
+        Out* o = so == 1 ? out + off[0] + j0 : obuf;
+        dense_loop(o, len, f,
+                   std::get<K>(staging).run(in + off[K + 1] + j0 * si[K + 1], si[K + 1], len)...);
+        if (so != 1)
+          for (std::int64_t j = 0; j < len; ++j) out[off[0] + (j0 + j) * so] = obuf[j];
+      }
+    });
+  }
+
   /// Columns reduced together by reduce(): their accumulators stay in vector registers.
   static constexpr std::int64_t kReduceBlock = 32;
 
-  /// out[j] = fold(op, x[0 * step + j], ..., x[(R - 1) * step + j]) for j < width <= kReduceBlock,
-  /// in that order (a full block has a loop of fixed width, which the compiler unrolls).
+  /// out[j] = fold(op, x[0 * step + j], ..., x[(R - 1) * step + j]) for j < W, in that order
+  /// (a loop of fixed width, which the compiler unrolls into vector registers).
+  template <std::int64_t W, class C, class In, class Out, class Op>
+  static void reduce_block(const In* x, std::int64_t R, std::int64_t step, Out* out, const Op& op) {
+    C acc[W];
+    for (auto& a : acc) a = Op::identity();
+    for (std::int64_t r = 0; r < R; ++r)
+      for (std::int64_t j = 0; j < W; ++j) acc[j] = op(acc[j], static_cast<C>(x[r * step + j]));
+    for (std::int64_t j = 0; j < W; ++j) out[j] = static_cast<Out>(acc[j]);
+  }
+
+  /// reduce_block over `width` columns: blocks of kReduceBlock, then the rest in blocks of
+  /// 16, 8, 4, 2 and 1, so every column is folded in a fixed-width loop.
   template <class C, class In, class Out, class Op>
   static void reduce_columns(const In* x, std::int64_t R, std::int64_t step, std::int64_t width,
                              Out* out, const Op& op) {
-    C acc[kReduceBlock];
-    for (auto& a : acc) a = Op::identity();
-    if (width == kReduceBlock) {
-      for (std::int64_t r = 0; r < R; ++r)
-        for (std::int64_t j = 0; j < kReduceBlock; ++j)
-          acc[j] = op(acc[j], static_cast<C>(x[r * step + j]));
-    } else {
-      for (std::int64_t r = 0; r < R; ++r)
-        for (std::int64_t j = 0; j < width; ++j)
-          acc[j] = op(acc[j], static_cast<C>(x[r * step + j]));
-    }
-    for (std::int64_t j = 0; j < width; ++j) out[j] = static_cast<Out>(acc[j]);
+    std::int64_t j = 0;
+    for (; j + kReduceBlock <= width; j += kReduceBlock)
+      reduce_block<kReduceBlock, C>(x + j, R, step, out + j, op);
+    auto tail = [&]<std::int64_t W>(std::integral_constant<std::int64_t, W>) {
+      if (width - j < W) return;
+      reduce_block<W, C>(x + j, R, step, out + j, op);
+      j += W;
+    };
+    tail(std::integral_constant<std::int64_t, 16>{});
+    tail(std::integral_constant<std::int64_t, 8>{});
+    tail(std::integral_constant<std::int64_t, 4>{});
+    tail(std::integral_constant<std::int64_t, 2>{});
+    tail(std::integral_constant<std::int64_t, 1>{});
   }
 
   /// Folds n dense values with eight independent accumulators, which the compiler keeps in
