@@ -182,6 +182,10 @@ bc_cols = (torch.arange(7 * 70, dtype=torch.float32) % 11 - 5).reshape(7, 70) / 
 ref("bc_cols", bc_cols)
 ref("bc_cols_sum0", bc_cols.sum(0))
 ref("bc_cols_mean0", bc_cols.mean(0))
+# 150 columns: wider than kaon sums in one pass over the rows (128), so blocks of 32, 16, ...
+bc_cols_wide = (torch.arange(9 * 150, dtype=torch.float32) % 13 - 6).reshape(9, 150) / 8
+ref("bc_cols_wide", bc_cols_wide)
+ref("bc_cols_wide_sum0", bc_cols_wide.sum(0))
 
 # --------------------------------------------------------------------------------------
 # F. Shapes and indexing

@@ -175,6 +175,7 @@ TEST_CASE("Rows longer than a chunk, strided outputs and wide column sums match 
   check_matches(cols.sum(0), ref::bc_cols_sum0);
   check_matches(cols.mean(0), ref::bc_cols_mean0);
   check_matches(cols.t().contiguous().t().sum(0), ref::bc_cols_sum0);
+  check_matches(from_ref<float>(ref::bc_cols_wide).sum(0), ref::bc_cols_wide_sum0);
 }
 
 TEST_CASE("Views, index_select, masked_select, cat and stack match PyTorch", "[ops][shape]") {

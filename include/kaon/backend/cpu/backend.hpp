@@ -335,6 +335,8 @@ struct backend<cpu> {
 
   /// Columns reduced together by reduce(): their accumulators stay in vector registers.
   static constexpr std::int64_t kReduceBlock = 32;
+  /// Widths up to which reduce_columns folds all columns in one pass over the rows.
+  static constexpr std::int64_t kOnePassWidth = 128;
 
   /// out[j] = fold(op, x[0 * step + j], ..., x[(R - 1) * step + j]) for j < W, in that order
   /// (a loop of fixed width, which the compiler unrolls into vector registers).
@@ -352,6 +354,18 @@ struct backend<cpu> {
   template <class C, class In, class Out, class Op>
   static void reduce_columns(const In* x, std::int64_t R, std::int64_t step, std::int64_t width,
                              Out* out, const Op& op) {
+    if (width <= kOnePassWidth) {
+      // Narrow rows (a [1000, 50] gradient summed to a bias): one pass over the rows with the
+      // accumulators in L1 rather than a pass per block of columns.
+      C acc[kOnePassWidth];
+      for (std::int64_t j = 0; j < width; ++j) acc[j] = Op::identity();
+      for (std::int64_t r = 0; r < R; ++r) {
+        const In* KAON_RESTRICT row = x + r * step;
+        for (std::int64_t j = 0; j < width; ++j) acc[j] = op(acc[j], static_cast<C>(row[j]));
+      }
+      for (std::int64_t j = 0; j < width; ++j) out[j] = static_cast<Out>(acc[j]);
+      return;
+    }
     std::int64_t j = 0;
     for (; j + kReduceBlock <= width; j += kReduceBlock)
       reduce_block<kReduceBlock, C>(x + j, R, step, out + j, op);
