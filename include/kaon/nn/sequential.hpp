@@ -57,8 +57,8 @@ class Sequential : public Module<T, D> {
     Tensor<T, D> y = x;
     for (std::size_t i = 0; i < layers_.size(); ++i) {
       const auto& layer = layers_[i];
-      if (layer.then_relu && i + 1 < layers_.size())
-        y = layer.then_relu(y), ++i;  // this layer and the ReLU after it
+      if (layer.then_relu)
+        y = layer.then_relu(y), ++i;  // this layer and the ReLU pushed after it
       else
         y = layer.forward(y);
     }

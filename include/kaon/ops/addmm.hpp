@@ -20,9 +20,7 @@ void check_addmm(const char* op, const Tensor<T, D>& input, const Tensor<T, D>& 
              ": inner dimensions differ: ", mat1.shape(), " @ ", mat2.shape());
   check_broadcasts_to(op, input.shape(), Shape{mat1.size(0), mat2.size(1)});
 }
-}  // namespace detail
 
-namespace detail {
 /// after(input + mat1 @ mat2) per element. An inner dimension of 1 (a 1-input layer) is an
 /// outer product: one broadcast pass c[i, j] = after(mat1[i, 0] mat2[0, j] + input[i, j]);
 /// otherwise the input is broadcast into c and the product accumulated onto it (beta = 1).

@@ -251,6 +251,9 @@ struct backend<cpu> {
     for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(a[j], s));
   }
 
+  /// Rows at least this long take the scalar loops; shorter ones gain nothing from them.
+  static constexpr std::int64_t kScalarRow = 16;
+
   /// Calls body(off) for rows r0 .. r1 - 1 of the plan, off[k] being operand k's offset of the
   /// row's first element; a plan of rank 2 (the common case) steps by one stride per operand.
   template <int N, class Body>
@@ -302,7 +305,7 @@ struct backend<cpu> {
       return;
     }
     if constexpr (N == 3 || N == 4) {
-      if (so == 1 && inner >= 16 && si[1] == 0 && ((si[K + 1] == 1 || K == 0) && ...)) {
+      if (so == 1 && inner >= kScalarRow && si[1] == 0 && ((si[K + 1] == 1 || K == 0) && ...)) {
         walk_rows(p, r0, r1, [&](const std::int64_t* off) {
           [&](const auto* first, const auto*... rest) {
             scalar_first_loop(out + off[0], inner, f, *first, rest...);
@@ -312,7 +315,7 @@ struct backend<cpu> {
       }
     }
     if constexpr (N == 3) {
-      if (so == 1 && inner >= 16 && si[1] == 1 && si[2] == 0) {
+      if (so == 1 && inner >= kScalarRow && si[1] == 1 && si[2] == 0) {
         walk_rows(p, r0, r1, [&](const std::int64_t* off) {
           scalar_second_loop(out + off[0], inner, f, in + off[K + 1]...);
         });
