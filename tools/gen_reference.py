@@ -236,6 +236,24 @@ ref("mm_addmm_outer_colbias", torch.addmm(torch.tensor([[1.0], [2.0], [3.0]], dt
                                           mm_col, mm_row))
 ref("mm_addmm_scaled", torch.addmm(torch.ones(2, 4, dtype=torch.float64), mm_a, mm_b,
                                    beta=0.5, alpha=2.0))
+# Matrix-vector products of the shapes a small linear layer makes (kaon computes them without
+# Eigen): one output column with 2..4 dense input features, one output of a transposed matrix
+# (the columns are dense), one output row, and 1..4 outputs over a long inner dimension.
+torch.manual_seed(3)
+mv_rows = torch.randn(37, 4, dtype=torch.float64)
+mv_long = torch.randn(41, 37, dtype=torch.float64)
+mv_vec = torch.randn(41, 1, dtype=torch.float64)
+ref("mv_rows", mv_rows)
+ref("mv_long", mv_long)
+ref("mv_vec", mv_vec)
+for k in (2, 3, 4):
+    ref(f"mv_short_rows{k}", mv_rows[:, :k] @ mv_vec[:k])
+ref("mv_dense_cols", mv_long.t() @ mv_vec)
+ref("mv_row", mv_vec.t() @ mv_long)
+for m in (1, 2, 3, 4):
+    ref(f"mv_few_rows{m}", mv_long[:, :m].t() @ mv_vec)
+ref("mv_addmm_bias", torch.addmm(mv_rows[:, 0:1], mv_long.t(), mv_vec))
+ref("mv_addmm_scaled", torch.addmm(mv_rows[:3, 0:1], mv_long[:, :3].t(), mv_vec, beta=0.5, alpha=2.0))
 
 # --------------------------------------------------------------------------------------
 # H. Factories

@@ -232,6 +232,41 @@ TEST_CASE("addmm matches PyTorch, with a row or column bias, an outer product an
   check_matches(kaon::addmm(kaon::ones<double>({2, 4}), a, b, 0.5, 2.0), ref::mm_addmm_scaled);
 }
 
+TEST_CASE("small matrix-vector products match PyTorch on every path and layout", "[ops][matmul]") {
+  const auto rows = from_ref<double>(ref::mv_rows);
+  const auto lng = from_ref<double>(ref::mv_long);
+  const auto vec = from_ref<double>(ref::mv_vec);
+  // One output column, rows of 2, 3 and 4 dense features (sliced from a wider matrix).
+  check_matches(kaon::mm(rows.slice(1, 0, 2), vec.slice(0, 0, 2)), ref::mv_short_rows2);
+  check_matches(kaon::mm(rows.slice(1, 0, 3), vec.slice(0, 0, 3)), ref::mv_short_rows3);
+  check_matches(kaon::mm(rows, vec.slice(0, 0, 4)), ref::mv_short_rows4);
+  // A transposed matrix: dense columns, 41 of them (four at a time and a remainder).
+  check_matches(kaon::mm(lng.t(), vec), ref::mv_dense_cols);
+  check_matches(kaon::mm(lng.t().contiguous(), vec), ref::mv_dense_cols);
+  // One output row, and a weight gradient's 1 to 4 outputs over a long inner dimension.
+  check_matches(kaon::mm(vec.t(), lng), ref::mv_row);
+  check_matches(kaon::mm(vec.t(), lng.t().contiguous().t()), ref::mv_row);
+  check_matches(kaon::mm(lng.slice(1, 0, 1).t(), vec), ref::mv_few_rows1);
+  check_matches(kaon::mm(lng.slice(1, 0, 2).t(), vec), ref::mv_few_rows2);
+  check_matches(kaon::mm(lng.slice(1, 0, 3).t(), vec), ref::mv_few_rows3);
+  check_matches(kaon::mm(lng.slice(1, 0, 4).t(), vec), ref::mv_few_rows4);
+  check_matches(kaon::mm(vec.t(), lng.slice(1, 0, 3)).t(), ref::mv_few_rows3);
+  // Accumulating into a bias, with beta and alpha.
+  check_matches(kaon::addmm(rows.slice(1, 0, 1), lng.t(), vec), ref::mv_addmm_bias);
+  check_matches(
+      kaon::addmm(rows.slice(0, 0, 3).slice(1, 0, 1), lng.slice(1, 0, 3).t(), vec, 0.5, 2.0),
+      ref::mv_addmm_scaled);
+  // float: the same kernels, float accumulators.
+  const auto in_float = [](const kaon::Tensor<float>& t) { return t.to<double>(); };
+  check_matches(in_float(kaon::mm(lng.t().to<float>(), vec.to<float>())), ref::mv_dense_cols, 1e-5);
+  check_matches(in_float(kaon::mm(vec.t().to<float>(), lng.to<float>())), ref::mv_row, 1e-5);
+  check_matches(in_float(kaon::mm(rows.to<float>(), vec.slice(0, 0, 4).to<float>())),
+                ref::mv_short_rows4, 1e-5);
+  // No inner dimension: zeros, as torch.
+  const auto none = kaon::mm(kaon::ones<double>({3, 0}), kaon::ones<double>({0, 1}));
+  REQUIRE(none.to_vector() == std::vector<double>{0.0, 0.0, 0.0});
+}
+
 TEST_CASE("addmm names the op and the shapes it cannot combine", "[ops][matmul][errors]") {
   const auto a = kaon::ones({2, 3});
   const auto b = kaon::ones({3, 4});

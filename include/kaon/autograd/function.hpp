@@ -153,10 +153,12 @@ class Context {
   bool released_ = false;
   const char* name_;
   Node<D>* self_ = nullptr;
-  std::vector<AnyTensor<D>> pending_;
-  std::vector<SavedVariable<D>> saved_;
-  std::vector<Shape> shapes_;
-  std::vector<bool> needs_;
+  // Inline room for an op of up to kInline tensor arguments (and as many saved tensors).
+  static constexpr std::size_t kInline = 3;
+  kaon::detail::SmallVector<AnyTensor<D>, kInline> pending_;
+  kaon::detail::SmallVector<SavedVariable<D>, kInline> saved_;
+  kaon::detail::SmallVector<Shape, kInline> shapes_;
+  kaon::detail::SmallVector<bool, kInline> needs_;
 };
 
 /// The gradient sink of a leaf: adds incoming gradients into its grad().
@@ -209,7 +211,7 @@ std::shared_ptr<Node<D>> gradient_edge(const Tensor<T, D>& t) {
   if (m->grad_fn) return m->grad_fn;
   if (!m->requires_grad) return nullptr;
   if (auto acc = m->accumulator.lock()) return acc;
-  auto acc = std::make_shared<AccumulateGrad<T, D>>(t);
+  auto acc = kaon::detail::make_pooled<AccumulateGrad<T, D>>(t);
   m->accumulator = acc;
   return acc;
 }
@@ -230,7 +232,7 @@ struct Function {
         Context<D> ctx(false);
         return Derived::forward(ctx, args...);
       }
-      auto node = std::make_shared<FunctionNode<Derived, T, D>>();
+      auto node = kaon::detail::make_pooled<FunctionNode<Derived, T, D>>();
       auto add = [&](const auto& a) {
         if constexpr (std::is_same_v<detail::bare_t<decltype(a)>, Tensor<T, D>>) {
           node->ctx.add_input(a, detail::records(a));
@@ -244,7 +246,7 @@ struct Function {
       }();
       node->ctx.finalize(out, node.get());
       if (out.impl().autograd) out = out.detach();  // forward returned an input as is
-      out.impl().autograd = std::make_shared<AutogradMeta<D>>();
+      out.impl().autograd = kaon::detail::make_pooled<AutogradMeta<D>>();
       out.impl().autograd->grad_fn = std::move(node);
       return out;
     }

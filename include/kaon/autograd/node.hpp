@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kaon/autograd/grad_mode.hpp"
+#include "kaon/core/small_vector.hpp"
 #include "kaon/core/tensor.hpp"
 
 namespace kaon::autograd {
@@ -62,7 +63,7 @@ struct Node : std::enable_shared_from_this<Node<D>> {
   /// True for the nodes that accumulate into a leaf's grad().
   [[nodiscard]] virtual bool is_accumulator() const { return false; }
 
-  std::vector<std::shared_ptr<Node>> next_edges;   // null where an input needs no gradient
+  kaon::detail::SmallVector<std::shared_ptr<Node>, 3> next_edges;  // null: no gradient needed
   std::uint64_t sequence_nr;                       // creation order; backward runs newest first
   std::weak_ptr<struct AutogradMeta<D>> retained;  // the result's meta, after retain_grad()
 
@@ -109,7 +110,7 @@ class SavedVariable {
                "; expected version ", version_, " instead");
     if (!is_output_ || !self) return t;
     Tensor<T, D> r = t.detach();
-    r.impl().autograd = std::make_shared<AutogradMeta<D>>();
+    r.impl().autograd = kaon::detail::make_pooled<AutogradMeta<D>>();
     r.impl().autograd->grad_fn = self;
     return r;
   }

@@ -19,7 +19,7 @@ Tensor<T, D>& Tensor<T, D>::requires_grad_(bool on) {
   KAON_CHECK(!(m && m->grad_fn), Error,
              "requires_grad_: only leaf tensors can be marked; this one was computed by ",
              m ? m->grad_fn->name() : "", " (use detach() to make a new leaf)");
-  if (!m) m = std::make_shared<autograd::AutogradMeta<D>>();
+  if (!m) m = detail::make_pooled<autograd::AutogradMeta<D>>();
   m->requires_grad = on;
   return *this;
 }
@@ -41,7 +41,7 @@ Tensor<T, D> Tensor<T, D>::grad() const {
 template <Element T, class D>
 void Tensor<T, D>::set_grad(const Tensor& g) const {
   auto& m = impl().autograd;
-  if (!m) m = std::make_shared<autograd::AutogradMeta<D>>();
+  if (!m) m = detail::make_pooled<autograd::AutogradMeta<D>>();
   if (g.defined()) {
     KAON_CHECK(g.shape() == shape(), ShapeError, "set_grad: gradient of shape ", g.shape(),
                " for a tensor of shape ", shape());

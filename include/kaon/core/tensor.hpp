@@ -13,6 +13,7 @@
 #include "kaon/core/device.hpp"
 #include "kaon/core/dtype.hpp"
 #include "kaon/core/error.hpp"
+#include "kaon/core/pool.hpp"
 #include "kaon/core/shape.hpp"
 #include "kaon/core/storage.hpp"
 
@@ -73,17 +74,17 @@ class Tensor {
   Tensor() = default;
 
   /// A fresh contiguous tensor of this shape with uninitialised elements.
-  explicit Tensor(const Shape& shape) : impl_(std::make_shared<Impl>()) {
+  explicit Tensor(const Shape& shape) : impl_(detail::make_pooled<Impl>()) {
     for (auto d : shape) KAON_CHECK(d >= 0, ShapeError, "empty: negative size in shape ", shape);
     const auto n = static_cast<std::size_t>(shape.numel());
-    impl_->storage = std::make_shared<detail::Storage<Device>>(n * sizeof(T));
+    impl_->storage = detail::make_pooled<detail::Storage<Device>>(n * sizeof(T));
     impl_->shape = shape;
     impl_->strides = detail::contiguous_strides(shape);
   }
 
   /// A view of `base`'s storage with its own offset, shape and strides.
   Tensor(const Tensor& base, std::int64_t offset, const Shape& shape, const Shape& strides)
-      : impl_(std::make_shared<Impl>()) {
+      : impl_(detail::make_pooled<Impl>()) {
     impl_->storage = base.impl_->storage;
     impl_->offset = offset;
     impl_->shape = shape;

@@ -57,11 +57,125 @@ void outer_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b, const M
   }
 }
 
+/// Strides of a MatrixRef's element (r, c): r * row_stride + c * col_stride.
+template <class T>
+std::int64_t row_stride(const MatrixRef<T>& m) {
+  return m.row_major ? m.ld : 1;
+}
+template <class T>
+std::int64_t col_stride(const MatrixRef<T>& m) {
+  return m.row_major ? 1 : m.ld;
+}
+
+/// y[i] (+)= sum_k A[i, k] x[k] for a fixed, small number of outputs (a weight gradient of one
+/// or two input features): four interleaved partial sums per output hide the FMA latency.
+template <std::int64_t kWidth, class T>
+void few_rows_gemv(const T* A, std::int64_t si, std::int64_t sk, std::int64_t K, const T* x,
+                   std::int64_t sx, T* y, std::int64_t sy, bool accumulate) {
+  constexpr std::int64_t kLanes = 4;
+  T acc[kLanes][kWidth] = {};
+  std::int64_t k = 0;
+  for (; k + kLanes <= K; k += kLanes)
+    for (std::int64_t u = 0; u < kLanes; ++u) {
+      const T s = x[(k + u) * sx];
+      const T* col = A + (k + u) * sk;
+      for (std::int64_t i = 0; i < kWidth; ++i) acc[u][i] += s * col[i * si];
+    }
+  for (; k < K; ++k) {
+    const T s = x[k * sx];
+    for (std::int64_t i = 0; i < kWidth; ++i) acc[0][i] += s * A[i * si + k * sk];
+  }
+  for (std::int64_t i = 0; i < kWidth; ++i) {
+    const T t = (acc[0][i] + acc[1][i]) + (acc[2][i] + acc[3][i]);
+    y[i * sy] = accumulate ? y[i * sy] + t : t;
+  }
+}
+
+/// A matrix-vector product y = A x (or y += A x) of the small shapes where Eigen's gemv costs
+/// more in set-up than in arithmetic: a linear layer's one output or one input feature, and its
+/// weight gradient. A is M x K with strides si (along M) and sk (along K). Returns false for
+/// the shapes it leaves to Eigen.
+/// y[i] (+)= sum_k A[i, k] x[k] over rows A[i, :] of kDepth dense elements each; a fixed depth
+/// lets the compiler unroll the dot product and vectorise over the rows.
+template <std::int64_t kDepth, class T>
+void short_rows_gemv(const T* A, std::int64_t si, std::int64_t M, const T* x, std::int64_t sx, T* y,
+                     std::int64_t sy, bool accumulate) {
+  T v[kDepth];
+  for (std::int64_t k = 0; k < kDepth; ++k) v[k] = x[k * sx];
+  for (std::int64_t i = 0; i < M; ++i) {
+    const T* KAON_RESTRICT row = A + i * si;
+    T s = row[0] * v[0];
+    for (std::int64_t k = 1; k < kDepth; ++k) s += row[k] * v[k];
+    y[i * sy] = accumulate ? y[i * sy] + s : s;
+  }
+}
+
+/// A matrix-vector product y = A x (or y += A x) of the small shapes where Eigen's gemv costs
+/// more in set-up than in arithmetic: a linear layer's one output or few input features, and
+/// its weight gradient. A is M x K with strides si (along M) and sk (along K). Returns false for
+/// the shapes it leaves to Eigen.
+template <class T>
+bool small_gemv_cpu(const T* A, std::int64_t si, std::int64_t sk, std::int64_t M, std::int64_t K,
+                    const T* x, std::int64_t sx, T* y, std::int64_t sy, bool accumulate) {
+  constexpr std::int64_t kAxpyRows = 128;  // y kept in an L1 array, A's columns streamed
+  switch (M) {
+    case 1:
+      return few_rows_gemv<1>(A, si, sk, K, x, sx, y, sy, accumulate), true;
+    case 2:
+      return few_rows_gemv<2>(A, si, sk, K, x, sx, y, sy, accumulate), true;
+    case 3:
+      return few_rows_gemv<3>(A, si, sk, K, x, sx, y, sy, accumulate), true;
+    case 4:
+      return few_rows_gemv<4>(A, si, sk, K, x, sx, y, sy, accumulate), true;
+    default:
+      break;
+  }
+  if (si == 1 && M <= kAxpyRows) {
+    T acc[kAxpyRows];
+    for (std::int64_t i = 0; i < M; ++i) acc[i] = accumulate ? y[i * sy] : T(0);
+    std::int64_t k = 0;
+    for (; k + 4 <= K; k += 4) {  // four columns per pass over acc
+      const T s0 = x[k * sx], s1 = x[(k + 1) * sx], s2 = x[(k + 2) * sx], s3 = x[(k + 3) * sx];
+      const T* KAON_RESTRICT c0 = A + k * sk;
+      const T* KAON_RESTRICT c1 = c0 + sk;
+      const T* KAON_RESTRICT c2 = c1 + sk;
+      const T* KAON_RESTRICT c3 = c2 + sk;
+      for (std::int64_t i = 0; i < M; ++i)
+        acc[i] += (s0 * c0[i] + s1 * c1[i]) + (s2 * c2[i] + s3 * c3[i]);
+    }
+    for (; k < K; ++k) {
+      const T s = x[k * sx];
+      const T* KAON_RESTRICT col = A + k * sk;
+      for (std::int64_t i = 0; i < M; ++i) acc[i] += s * col[i];
+    }
+    for (std::int64_t i = 0; i < M; ++i) y[i * sy] = acc[i];
+    return true;
+  }
+  if (sk != 1) return false;
+  switch (K) {
+    case 2:
+      return short_rows_gemv<2>(A, si, M, x, sx, y, sy, accumulate), true;
+    case 3:
+      return short_rows_gemv<3>(A, si, M, x, sx, y, sy, accumulate), true;
+    case 4:
+      return short_rows_gemv<4>(A, si, M, x, sx, y, sy, accumulate), true;
+    default:
+      return false;
+  }
+}
+
 /// c = a @ b, or c += a @ b when `accumulate`.
 template <class T>
 void gemm_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b, const MatrixRef<T>& c,
               bool accumulate) {
   if (a.cols == 1) return outer_cpu(a, b, c, accumulate);
+  // One column of c: c = a @ b[:, 0]. One row: c^T = b^T @ a[0, :]^T.
+  if (c.cols == 1 && small_gemv_cpu(a.data, row_stride(a), col_stride(a), a.rows, a.cols, b.data,
+                                    row_stride(b), c.data, row_stride(c), accumulate))
+    return;
+  if (c.rows == 1 && small_gemv_cpu(b.data, col_stride(b), row_stride(b), b.cols, b.rows, a.data,
+                                    col_stride(a), c.data, col_stride(c), accumulate))
+    return;
   with_eigen_map(c, [&](auto C) {
     with_eigen_map(a, [&](const auto& A) {
       with_eigen_map(b, [&](const auto& B) {
