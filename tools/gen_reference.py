@@ -254,6 +254,20 @@ for m in (1, 2, 3, 4):
     ref(f"mv_few_rows{m}", mv_long[:, :m].t() @ mv_vec)
 ref("mv_addmm_bias", torch.addmm(mv_rows[:, 0:1], mv_long.t(), mv_vec))
 ref("mv_addmm_scaled", torch.addmm(mv_rows[:3, 0:1], mv_long[:, :3].t(), mv_vec, beta=0.5, alpha=2.0))
+# Broadcasts of one value per row against rows shared by every row (a linear layer of one
+# input feature and its outer-product gradient): 36 rows, widths 50 (three AVX-512 vectors and
+# two more) and 29.
+torch.manual_seed(4)
+sr_x = torch.randn(36, 1, dtype=torch.float64)
+sr_w = torch.randn(1, 50, dtype=torch.float64)
+sr_b = torch.randn(50, dtype=torch.float64)
+ref("sr_x", sr_x)
+ref("sr_w", sr_w)
+ref("sr_b", sr_b)
+for n in (50, 29):
+    ref(f"sr_addmm{n}", torch.addmm(sr_b[:n], sr_x, sr_w[:, :n]))
+    ref(f"sr_addmm_relu{n}", torch.relu(torch.addmm(sr_b[:n], sr_x, sr_w[:, :n])))
+    ref(f"sr_outer{n}", sr_x @ sr_w[:, :n])
 
 # --------------------------------------------------------------------------------------
 # H. Factories

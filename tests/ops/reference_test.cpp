@@ -267,6 +267,30 @@ TEST_CASE("small matrix-vector products match PyTorch on every path and layout",
   REQUIRE(none.to_vector() == std::vector<double>{0.0, 0.0, 0.0});
 }
 
+TEST_CASE("short-row broadcasts (one value per row, one shared row) match PyTorch",
+          "[ops][matmul]") {
+  const auto x = from_ref<double>(ref::sr_x);
+  const auto w = from_ref<double>(ref::sr_w);
+  const auto b = from_ref<double>(ref::sr_b);
+  const auto in_float = [](const kaon::Tensor<float>& t) { return t.to<double>(); };
+  const auto check_width = [&](std::int64_t n, const kaon_ref::Ref& addmm_ref,
+                               const kaon_ref::Ref& relu_ref, const kaon_ref::Ref& outer_ref) {
+    INFO("width " << n);
+    const auto wn = w.slice(1, 0, n);
+    const auto bn = b.slice(0, 0, n);
+    check_matches(kaon::addmm(bn, x, wn), addmm_ref);
+    check_matches(kaon::detail::addmm_relu(bn, x, wn), relu_ref);
+    check_matches(kaon::relu(x * wn + bn), relu_ref);
+    check_matches(kaon::mm(x, wn), outer_ref);
+    check_matches(x * wn, outer_ref);
+    const auto xf = x.to<float>(), wf = wn.to<float>(), bf = bn.to<float>();
+    check_matches(in_float(kaon::detail::addmm_relu(bf, xf, wf)), relu_ref, 1e-5);
+    check_matches(in_float(kaon::mm(xf, wf)), outer_ref, 1e-5);
+  };
+  check_width(50, ref::sr_addmm50, ref::sr_addmm_relu50, ref::sr_outer50);
+  check_width(29, ref::sr_addmm29, ref::sr_addmm_relu29, ref::sr_outer29);
+}
+
 TEST_CASE("addmm names the op and the shapes it cannot combine", "[ops][matmul][errors]") {
   const auto a = kaon::ones({2, 3});
   const auto b = kaon::ones({3, 4});

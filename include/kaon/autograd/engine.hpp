@@ -113,7 +113,7 @@ std::vector<Grad<D>> run_backward(std::vector<Root<D>> roots, bool retain_graph,
       m->grad = add_grads<D>(std::move(m->grad), Grad<D>(g));
     const bool run = !std::holds_alternative<std::monostate>(g) &&
                      (targets.empty() || (n->engine.needed && !n->is_accumulator()));
-    std::vector<Grad<D>> outs;
+    GradList<D> outs;
     if (run) {
       outs = n->apply(std::move(g));
       if (!retain_graph) n->release_saved();
@@ -132,7 +132,7 @@ std::vector<Grad<D>> run_backward(std::vector<Root<D>> roots, bool retain_graph,
 }  // namespace detail
 
 template <class T, class D>
-std::vector<Grad<D>> AccumulateGrad<T, D>::apply(Grad<D>&& g) {
+GradList<D> AccumulateGrad<T, D>::apply(Grad<D>&& g) {
   Tensor<T, D> incoming = std::get<Tensor<T, D>>(std::move(g));
   auto& meta = *leaf.impl().autograd;
   auto* current = std::get_if<Tensor<T, D>>(&meta.grad);

@@ -144,7 +144,7 @@ class Context {
   }
   void release() {
     saved_.clear();
-    saved_data.clear();
+    if (!saved_data.empty()) saved_data.clear();  // clear() walks every bucket even when empty
     released_ = true;
   }
 
@@ -169,7 +169,7 @@ struct AccumulateGrad final : Node<D> {
   }
   [[nodiscard]] const char* name() const override { return "AccumulateGrad"; }
   [[nodiscard]] bool is_accumulator() const override { return true; }
-  std::vector<Grad<D>> apply(Grad<D>&& g) override;
+  GradList<D> apply(Grad<D>&& g) override;
   Tensor<T, D> leaf;
 };
 
@@ -183,14 +183,16 @@ struct FunctionNode final : Node<D> {
     else
       return Derived::name;
   }
-  std::vector<Grad<D>> apply(Grad<D>&& g) override {
+  GradList<D> apply(Grad<D>&& g) override {
     std::vector<Tensor<T, D>> grads_out{std::get<Tensor<T, D>>(std::move(g))};
     const std::vector<Tensor<T, D>> grads_in = Derived::backward(ctx, grads_out);
     KAON_CHECK(grads_in.size() == this->next_edges.size(), Error, Derived::name,
                ": backward returned ", grads_in.size(), " gradients, expected ",
                this->next_edges.size(), " (one per float/double tensor input)");
-    std::vector<Grad<D>> out(grads_in.size());
+    GradList<D> out;
+    out.reserve(grads_in.size());
     for (std::size_t i = 0; i < grads_in.size(); ++i) {
+      out.emplace_back();  // none unless a gradient flows to this input
       if (!this->next_edges[i] || !grads_in[i].defined()) continue;
       KAON_CHECK(grads_in[i].shape() == ctx.input_shape(i), ShapeError, Derived::name,
                  ": backward returned a gradient of shape ", grads_in[i].shape(), " for input ", i,

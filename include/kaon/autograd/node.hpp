@@ -22,6 +22,10 @@ namespace kaon::autograd {
 template <class D>
 using Grad = std::variant<std::monostate, Tensor<float, D>, Tensor<double, D>>;
 
+/// The gradients a node returns, one per input edge (few: kept inline).
+template <class D>
+using GradList = kaon::detail::SmallVector<Grad<D>, 3>;
+
 /// Any tensor a node may save (masks and indices too).
 template <class D>
 using AnyTensor =
@@ -57,7 +61,7 @@ struct Node : std::enable_shared_from_this<Node<D>> {
   /// PyTorch's name of the node, e.g. "MulBackward0".
   [[nodiscard]] virtual const char* name() const = 0;
   /// Gradients for the inputs, one per entry of next_edges (monostate where none flows).
-  virtual std::vector<Grad<D>> apply(Grad<D>&& grad_output) = 0;
+  virtual GradList<D> apply(Grad<D>&& grad_output) = 0;
   /// Frees what the node saved for backward (after a backward without retain_graph).
   virtual void release_saved() {}
   /// True for the nodes that accumulate into a leaf's grad().

@@ -50,15 +50,21 @@ template <class... Parts>
   (os << ... << parts);
   return os.str();
 }
+/// The failure branch of KAON_CHECK, out of line and marked cold, so that a check costs its
+/// caller one compare and branch and small accessors stay small enough to inline.
+template <class ErrorType, class... Parts>
+[[noreturn]] KAON_COLD void raise(const Parts&... parts) {
+  throw ErrorType(concat(parts...));
+}
 }  // namespace detail
 
 }  // namespace kaon
 
 /// Throws ErrorType with the streamed parts as its message when cond is false. The message is
 /// built only on failure, so a check costs one branch on the hot path.
-#define KAON_CHECK(cond, ErrorType, ...)                    \
-  do {                                                      \
-    if (KAON_UNLIKELY(!(cond))) {                           \
-      throw ErrorType(::kaon::detail::concat(__VA_ARGS__)); \
-    }                                                       \
+#define KAON_CHECK(cond, ErrorType, ...)             \
+  do {                                               \
+    if (KAON_UNLIKELY(!(cond))) {                    \
+      ::kaon::detail::raise<ErrorType>(__VA_ARGS__); \
+    }                                                \
   } while (0)

@@ -13,8 +13,10 @@
 #define KAON_LIKELY(x) __builtin_expect(!!(x), 1)
 #define KAON_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define KAON_RESTRICT __restrict__
+#define KAON_COLD __attribute__((cold, noinline))
 #else
 #define KAON_LIKELY(x) (x)
 #define KAON_UNLIKELY(x) (x)
 #define KAON_RESTRICT
+#define KAON_COLD
 #endif

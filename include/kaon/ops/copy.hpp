@@ -44,7 +44,7 @@ struct Clone : autograd::Function<Clone> {
 template <class From, class To, class D>
 struct CastBackward final : autograd::Node<D> {
   [[nodiscard]] const char* name() const override { return "ToCopyBackward0"; }
-  std::vector<autograd::Grad<D>> apply(autograd::Grad<D>&& g) override {
+  autograd::GradList<D> apply(autograd::Grad<D>&& g) override {
     return {std::get<Tensor<To, D>>(g).template cast<From>()};
   }
 };

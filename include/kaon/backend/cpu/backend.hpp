@@ -306,6 +306,15 @@ struct backend<cpu> {
     }
     if constexpr (N == 3 || N == 4) {
       if (so == 1 && inner >= kScalarRow && si[1] == 0 && ((si[K + 1] == 1 || K == 0) && ...)) {
+        if (p.rank == 2) {  // rows one stride apart: plain pointer steps, kept in registers
+          const std::int64_t ro = p.strides[0][0];
+          const std::int64_t ri[N - 1] = {p.strides[K + 1][0]...};
+          for (std::int64_t r = r0; r < r1; ++r)
+            [&](const auto* first, const auto*... rest) {
+              scalar_first_loop(out + r * ro, inner, f, *first, rest...);
+            }((in + r * ri[K])...);
+          return;
+        }
         walk_rows(p, r0, r1, [&](const std::int64_t* off) {
           [&](const auto* first, const auto*... rest) {
             scalar_first_loop(out + off[0], inner, f, *first, rest...);
