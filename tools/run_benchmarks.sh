@@ -223,12 +223,14 @@ package_version() {
   dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo "not installed"
 }
 lscpu_field() {
-  lscpu | sed -n "s/^$1:[[:space:]]*//p" | head -n 1
+  lscpu | sed -n "s/^$1:[[:space:]]*//p" | sed -n 1p
 }
 cpu="$(lscpu_field 'Model name') (family $(lscpu_field 'CPU family'), model $(lscpu_field Model)"
 if grep -qw avx512f /proc/cpuinfo; then cpu="$cpu, AVX-512)"; else cpu="$cpu, AVX2, no AVX-512)"; fi
 # The BLAS behind libblas.so.3, which LibTorch calls for its GEMMs.
-blas="$(ldconfig -p | awk '/libblas\.so\.3 / {print $NF; exit}')"
+# Readers here take the first line but read to the end: a reader that exits early can kill the
+# writer with SIGPIPE, which pipefail turns into a failure of the whole script.
+blas="$(ldconfig -p | awk '/libblas\.so\.3 / && !seen {print $NF; seen = 1}')"
 blas="${blas:+$(readlink -f "$blas")}"
 python3 tools/benchmark_report.py report \
   --results "$results_dir" \
@@ -238,7 +240,7 @@ python3 tools/benchmark_report.py report \
   --memory "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)" \
   --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
   --commit "$commit" \
-  --compiler "$("$compiler" --version | head -n 1)" \
+  --compiler "$("$compiler" --version | sed -n 1p)" \
   --compile-db "$compile_db" \
   --versions "Eigen $(package_version libeigen3-dev), Google Benchmark $(package_version \
 libbenchmark-dev), LibTorch $(package_version libtorch-dev) with BLAS ${blas:-unknown}" \
