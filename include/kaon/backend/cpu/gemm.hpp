@@ -91,10 +91,6 @@ void few_rows_gemv(const T* A, std::int64_t si, std::int64_t sk, std::int64_t K,
   }
 }
 
-/// A matrix-vector product y = A x (or y += A x) of the small shapes where Eigen's gemv costs
-/// more in set-up than in arithmetic: a linear layer's one output or one input feature, and its
-/// weight gradient. A is M x K with strides si (along M) and sk (along K). Returns false for
-/// the shapes it leaves to Eigen.
 /// y[i] (+)= sum_k A[i, k] x[k] over rows A[i, :] of kDepth dense elements each; a fixed depth
 /// lets the compiler unroll the dot product and vectorise over the rows.
 template <std::int64_t kDepth, class T>
