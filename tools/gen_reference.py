@@ -240,8 +240,8 @@ ref("mm_addmm_scaled", torch.addmm(torch.ones(2, 4, dtype=torch.float64), mm_a, 
 # Eigen): one output column with 2..4 dense input features, one output of a transposed matrix
 # (the columns are dense), one output row, and 1..4 outputs over a long inner dimension.
 torch.manual_seed(3)
-mv_rows = torch.randn(37, 4, dtype=torch.float64)
-mv_long = torch.randn(41, 37, dtype=torch.float64)
+mv_rows = torch.randn(13, 4, dtype=torch.float64)
+mv_long = torch.randn(41, 9, dtype=torch.float64)
 mv_vec = torch.randn(41, 1, dtype=torch.float64)
 ref("mv_rows", mv_rows)
 ref("mv_long", mv_long)
@@ -252,13 +252,13 @@ ref("mv_dense_cols", mv_long.t() @ mv_vec)
 ref("mv_row", mv_vec.t() @ mv_long)
 for m in (1, 2, 3, 4):
     ref(f"mv_few_rows{m}", mv_long[:, :m].t() @ mv_vec)
-ref("mv_addmm_bias", torch.addmm(mv_rows[:, 0:1], mv_long.t(), mv_vec))
+ref("mv_addmm_bias", torch.addmm(mv_rows[:9, 0:1], mv_long.t(), mv_vec))
 ref("mv_addmm_scaled", torch.addmm(mv_rows[:3, 0:1], mv_long[:, :3].t(), mv_vec, beta=0.5, alpha=2.0))
 # Broadcasts of one value per row against rows shared by every row (a linear layer of one
-# input feature and its outer-product gradient): 36 rows, widths 50 (three AVX-512 vectors and
+# input feature and its outer-product gradient): 17 rows, widths 50 (three AVX-512 vectors and
 # two more) and 29.
 torch.manual_seed(4)
-sr_x = torch.randn(36, 1, dtype=torch.float64)
+sr_x = torch.randn(17, 1, dtype=torch.float64)
 sr_w = torch.randn(1, 50, dtype=torch.float64)
 sr_b = torch.randn(50, dtype=torch.float64)
 ref("sr_x", sr_x)

@@ -240,7 +240,7 @@ TEST_CASE("small matrix-vector products match PyTorch on every path and layout",
   check_matches(kaon::mm(rows.slice(1, 0, 2), vec.slice(0, 0, 2)), ref::mv_short_rows2);
   check_matches(kaon::mm(rows.slice(1, 0, 3), vec.slice(0, 0, 3)), ref::mv_short_rows3);
   check_matches(kaon::mm(rows, vec.slice(0, 0, 4)), ref::mv_short_rows4);
-  // A transposed matrix: dense columns, 41 of them (four at a time and a remainder).
+  // A transposed matrix: 41 dense columns of 9 (four at a time and a remainder).
   check_matches(kaon::mm(lng.t(), vec), ref::mv_dense_cols);
   check_matches(kaon::mm(lng.t().contiguous(), vec), ref::mv_dense_cols);
   // One output row, and a weight gradient's 1 to 4 outputs over a long inner dimension.
@@ -252,7 +252,7 @@ TEST_CASE("small matrix-vector products match PyTorch on every path and layout",
   check_matches(kaon::mm(lng.slice(1, 0, 4).t(), vec), ref::mv_few_rows4);
   check_matches(kaon::mm(vec.t(), lng.slice(1, 0, 3)).t(), ref::mv_few_rows3);
   // Accumulating into a bias, with beta and alpha.
-  check_matches(kaon::addmm(rows.slice(1, 0, 1), lng.t(), vec), ref::mv_addmm_bias);
+  check_matches(kaon::addmm(rows.slice(0, 0, 9).slice(1, 0, 1), lng.t(), vec), ref::mv_addmm_bias);
   check_matches(
       kaon::addmm(rows.slice(0, 0, 3).slice(1, 0, 1), lng.slice(1, 0, 3).t(), vec, 0.5, 2.0),
       ref::mv_addmm_scaled);
