@@ -173,6 +173,48 @@ ref("rp_W_grad", rp_W.grad)
 ref("rp_b_grad", rp_b.grad)
 ref("rp_v_grad", rp_v.grad)
 
+# --------------------------------------------------------------------------------------
+# 8. The parameter gradients of Linear(k, m) then ReLU for an upstream gradient G, the shapes
+#    kaon's one-pass backward takes (k <= 4 inputs, m <= 256 outputs) and some it leaves to the
+#    composed one (k = 5, m = 300). Inputs are formulas of the indices that the test evaluates
+#    too, so only the gradients are written here.
+section("8. relu(addmm(b, x, W^T)).backward(G): gradients of W, b (and x) for narrow layers")
+
+
+def lr_inputs(n, k, m):
+    i = torch.arange(n, dtype=F64).reshape(n, 1)
+    j = torch.arange(m, dtype=F64).reshape(m, 1)
+    p = torch.arange(k, dtype=F64).reshape(1, k)
+    x = 2 * torch.sin(0.7 * i + 1.3 * p + 0.1)                    # [n, k]
+    W = torch.cos(0.9 * j - 0.4 * p)                               # [m, k]
+    b = 0.5 * torch.sin(1.7 * j.reshape(m))                        # [m]
+    G = torch.cos(0.3 * i + 0.77 * j.reshape(1, m))                # [n, m]
+    return x, W, b, G
+
+
+for n, k, m in ((150, 1, 50), (23, 2, 29), (70, 4, 50), (9, 1, 300), (30, 5, 20)):
+    x, W, b, G = lr_inputs(n, k, m)
+    for t in (x, W, b):
+        t.requires_grad_(True)
+    h = torch.relu(torch.addmm(b, x, W.t()))
+    assert 0 < int((h > 0).sum()) < h.numel()  # both sides of the kink
+    h.backward(G)
+    ref(f"lr_{n}_{k}_{m}_W_grad", W.grad)
+    ref(f"lr_{n}_{k}_{m}_b_grad", b.grad)
+    if (n, k, m) == (23, 2, 29):
+        ref(f"lr_{n}_{k}_{m}_x_grad", x.grad)
+# A NaN bias makes its unit's output NaN; relu's backward passes the gradient there (NaN <= 0
+# is false), as threshold_backward does.
+x, W, b, G = lr_inputs(23, 2, 29)
+b = b.clone()
+b[3] = float("nan")
+W.requires_grad_(True)
+b.requires_grad_(True)
+torch.relu(torch.addmm(b, x, W.t())).backward(G)
+ref("lr_nan_W_grad", W.grad)
+ref("lr_nan_b_grad", b.grad)
+
+
 def main():
     head = [
         "// SPDX-License-Identifier: MIT",

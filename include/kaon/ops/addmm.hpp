@@ -3,6 +3,8 @@
 // broadcast input as BLAS's beta = 1 does (nn::Linear's forward on a batch, as torch's).
 #pragma once
 
+#include <optional>
+
 #include "kaon/ops/binary.hpp"
 #include "kaon/ops/functors.hpp"
 #include "kaon/ops/matmul.hpp"
@@ -43,6 +45,41 @@ grads_t<T, D> addmm_grads(const autograd::Context<D>& ctx, const Tensor<T, D>& d
           ctx.needs_input_grad(1) ? ops::MM::apply(dz, mat2.t()) : Tensor<T, D>(),
           ctx.needs_input_grad(2) ? ops::MM::apply(mat1.t(), dz) : Tensor<T, D>()};
 }
+/// Whether backend<D> offers the fused ReLU-after-Linear backward.
+template <class D, class T>
+concept HasLinearReluBackward = requires(std::int64_t n, const T* p, T* q,
+                                         const MatrixRef<const T>& x) {
+  backend<D>::linear_relu_backward(n, n, p, p, x, q, q);
+};
+
+/// AddmmRelu's gradients in one pass, where backend<D> offers the kernel and it applies: not
+/// recording (no create_graph), no gradient for mat1, mat1 with at most kFusedReluMaxInputs
+/// columns, dense g and y of at most kFusedReluMaxWidth columns, the input a row broadcast
+/// down the rows (a bias), and small enough for one thread. Nothing otherwise.
+template <class T, class D>
+std::optional<grads_t<T, D>> fused_addmm_relu_grads(const autograd::Context<D>& ctx,
+                                                    const Tensor<T, D>& g, const Tensor<T, D>& y) {
+  if constexpr (!HasLinearReluBackward<D, T>) {
+    return std::nullopt;
+  } else {
+    const auto mat1 = ctx.template saved<T>(0);
+    const std::int64_t n = y.size(0), m = y.size(1);
+    const Shape& bias = ctx.input_shape(0);
+    const bool row_bias = bias == Shape{m} || bias == Shape{1, m};
+    if (autograd::GradMode::is_enabled() || ctx.needs_input_grad(1) ||
+        mat1.size(1) > kFusedReluMaxInputs || m > kFusedReluMaxWidth || !g.is_contiguous() ||
+        !y.is_contiguous() || g.shape() != y.shape() || (ctx.needs_input_grad(0) && !row_bias) ||
+        (n * m > kParallelGrain && get_num_threads() > 1))
+      return std::nullopt;
+    Tensor<T, D> keep, db, dw;
+    if (ctx.needs_input_grad(0)) db = Tensor<T, D>(bias);
+    if (ctx.needs_input_grad(2)) dw = Tensor<T, D>({mat1.size(1), m});
+    backend<D>::linear_relu_backward(n, m, g.data_ptr(), y.data_ptr(), as_matrix(mat1, keep),
+                                     db.defined() ? db.data_ptr() : nullptr,
+                                     dw.defined() ? dw.data_ptr() : nullptr);
+    return grads_t<T, D>{db, Tensor<T, D>(), dw};
+  }
+}
 }  // namespace detail
 
 namespace ops {
@@ -76,7 +113,9 @@ struct AddmmRelu : autograd::Function<AddmmRelu> {
   }
   template <class T, class D>
   static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
-    return detail::addmm_grads(ctx, ReluGrad::apply(g[0], ctx.template saved<T>(2)));
+    const auto y = ctx.template saved<T>(2);
+    if (auto fused = detail::fused_addmm_relu_grads(ctx, g[0], y)) return *std::move(fused);
+    return detail::addmm_grads(ctx, ReluGrad::apply(g[0], y));
   }
 };
 }  // namespace ops

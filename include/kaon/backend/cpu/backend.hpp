@@ -14,6 +14,7 @@
 
 #include "kaon/backend/backend.hpp"
 #include "kaon/backend/cpu/gemm.hpp"
+#include "kaon/backend/cpu/linear_relu_backward.hpp"
 #include "kaon/backend/cpu/memory.hpp"
 #include "kaon/backend/cpu/parallel.hpp"
 #include "kaon/core/device.hpp"
@@ -116,6 +117,14 @@ struct backend<cpu> {
   static void gemm(const detail::MatrixRef<const T>& a, const detail::MatrixRef<const T>& b,
                    const detail::MatrixRef<T>& c, bool accumulate) {
     detail::gemm_cpu(a, b, c, accumulate);
+  }
+  /// The bias and weight gradients of relu(b + x @ w) in one pass over the gradient g of the
+  /// result and the result y (backend/cpu/linear_relu_backward.hpp). A fused kernel a backend
+  /// may offer: ops use it when the backend has it and compose the gradient otherwise.
+  template <class T>
+  static void linear_relu_backward(std::int64_t n, std::int64_t m, const T* g, const T* y,
+                                   const detail::MatrixRef<const T>& x, T* db, T* dw) {
+    detail::linear_relu_backward_cpu(n, m, g, y, x, db, dw);
   }
   /// c_n = a_n @ b_n for n < batch; matrix n of each operand starts sa, sb, sc elements after
   /// the previous one.
