@@ -268,6 +268,12 @@ for n in (50, 29):
     ref(f"sr_addmm{n}", torch.addmm(sr_b[:n], sr_x, sr_w[:, :n]))
     ref(f"sr_addmm_relu{n}", torch.relu(torch.addmm(sr_b[:n], sr_x, sr_w[:, :n])))
     ref(f"sr_outer{n}", sr_x @ sr_w[:, :n])
+# Narrower rows on the first 5 rows: 17 and 16 floats (a vector and one more, exactly one) and
+# 3, where a row padded to a whole vector reaches past several rows.
+for n in (17, 16, 3):
+    ref(f"sr5_addmm{n}", torch.addmm(sr_b[:n], sr_x[:5], sr_w[:, :n]))
+    ref(f"sr5_addmm_relu{n}", torch.relu(torch.addmm(sr_b[:n], sr_x[:5], sr_w[:, :n])))
+    ref(f"sr5_outer{n}", sr_x[:5] @ sr_w[:, :n])
 
 # --------------------------------------------------------------------------------------
 # H. Factories

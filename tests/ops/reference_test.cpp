@@ -269,13 +269,14 @@ TEST_CASE("small matrix-vector products match PyTorch on every path and layout",
 
 TEST_CASE("short-row broadcasts (one value per row, one shared row) match PyTorch",
           "[ops][matmul]") {
-  const auto x = from_ref<double>(ref::sr_x);
   const auto w = from_ref<double>(ref::sr_w);
   const auto b = from_ref<double>(ref::sr_b);
   const auto in_float = [](const kaon::Tensor<float>& t) { return t.to<double>(); };
   const auto check_width = [&](std::int64_t n, const kaon_ref::Ref& addmm_ref,
-                               const kaon_ref::Ref& relu_ref, const kaon_ref::Ref& outer_ref) {
-    INFO("width " << n);
+                               const kaon_ref::Ref& relu_ref, const kaon_ref::Ref& outer_ref,
+                               std::int64_t rows = 17) {
+    INFO("width " << n << ", rows " << rows);
+    const auto x = from_ref<double>(ref::sr_x).slice(0, 0, rows);
     const auto wn = w.slice(1, 0, n);
     const auto bn = b.slice(0, 0, n);
     check_matches(kaon::addmm(bn, x, wn), addmm_ref);
@@ -289,6 +290,9 @@ TEST_CASE("short-row broadcasts (one value per row, one shared row) match PyTorc
   };
   check_width(50, ref::sr_addmm50, ref::sr_addmm_relu50, ref::sr_outer50);
   check_width(29, ref::sr_addmm29, ref::sr_addmm_relu29, ref::sr_outer29);
+  check_width(17, ref::sr5_addmm17, ref::sr5_addmm_relu17, ref::sr5_outer17, 5);
+  check_width(16, ref::sr5_addmm16, ref::sr5_addmm_relu16, ref::sr5_outer16, 5);
+  check_width(3, ref::sr5_addmm3, ref::sr5_addmm_relu3, ref::sr5_outer3, 5);
 }
 
 TEST_CASE("addmm names the op and the shapes it cannot combine", "[ops][matmul][errors]") {

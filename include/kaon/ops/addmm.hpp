@@ -3,6 +3,7 @@
 // broadcast input as BLAS's beta = 1 does (nn::Linear's forward on a batch, as torch's).
 #pragma once
 
+#include <concepts>
 #include <optional>
 
 #include "kaon/ops/binary.hpp"
@@ -49,13 +50,13 @@ grads_t<T, D> addmm_grads(const autograd::Context<D>& ctx, const Tensor<T, D>& d
 template <class D, class T>
 concept HasLinearReluBackward = requires(std::int64_t n, const T* p, T* q,
                                          const MatrixRef<const T>& x) {
+  { backend<D>::takes_linear_relu_backward(n, n, n) } -> std::same_as<bool>;
   backend<D>::linear_relu_backward(n, n, p, p, x, q, q);
 };
 
 /// AddmmRelu's gradients in one pass, where backend<D> offers the kernel and it applies: not
-/// recording (no create_graph), no gradient for mat1, mat1 with at most kFusedReluMaxInputs
-/// columns, dense g and y of at most kFusedReluMaxWidth columns, the input a row broadcast
-/// down the rows (a bias), and small enough for one thread. Nothing otherwise.
+/// recording (no create_graph), no gradient for mat1, dense g and y, the input a row
+/// broadcast down the rows (a bias), and a shape the backend takes. Nothing otherwise.
 template <class T, class D>
 std::optional<grads_t<T, D>> fused_addmm_relu_grads(const autograd::Context<D>& ctx,
                                                     const Tensor<T, D>& g, const Tensor<T, D>& y) {
@@ -66,10 +67,9 @@ std::optional<grads_t<T, D>> fused_addmm_relu_grads(const autograd::Context<D>& 
     const std::int64_t n = y.size(0), m = y.size(1);
     const Shape& bias = ctx.input_shape(0);
     const bool row_bias = bias == Shape{m} || bias == Shape{1, m};
-    if (autograd::GradMode::is_enabled() || ctx.needs_input_grad(1) ||
-        mat1.size(1) > kFusedReluMaxInputs || m > kFusedReluMaxWidth || !g.is_contiguous() ||
+    if (autograd::GradMode::is_enabled() || ctx.needs_input_grad(1) || !g.is_contiguous() ||
         !y.is_contiguous() || g.shape() != y.shape() || (ctx.needs_input_grad(0) && !row_bias) ||
-        (n * m > kParallelGrain && get_num_threads() > 1))
+        !backend<D>::takes_linear_relu_backward(n, m, mat1.size(1)))
       return std::nullopt;
     Tensor<T, D> keep, db, dw;
     if (ctx.needs_input_grad(0)) db = Tensor<T, D>(bias);

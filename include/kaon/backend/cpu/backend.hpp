@@ -119,8 +119,13 @@ struct backend<cpu> {
     detail::gemm_cpu(a, b, c, accumulate);
   }
   /// The bias and weight gradients of relu(b + x @ w) in one pass over the gradient g of the
-  /// result and the result y (backend/cpu/linear_relu_backward.hpp). A fused kernel a backend
-  /// may offer: ops use it when the backend has it and compose the gradient otherwise.
+  /// result and the result y (backend/cpu/linear_relu_backward.hpp), for the shapes
+  /// takes_linear_relu_backward accepts. A fused kernel a backend may offer: ops use it when
+  /// the backend has it and compose the gradient otherwise.
+  static bool takes_linear_relu_backward(std::int64_t n, std::int64_t m, std::int64_t k) {
+    return k <= detail::kFusedReluMaxInputs && m <= detail::kFusedReluMaxWidth &&
+           (n * m <= detail::kParallelGrain || get_num_threads() == 1);  // one thread's work
+  }
   template <class T>
   static void linear_relu_backward(std::int64_t n, std::int64_t m, const T* g, const T* y,
                                    const detail::MatrixRef<const T>& x, T* db, T* dw) {
@@ -236,7 +241,67 @@ struct backend<cpu> {
       for (std::int64_t j = 0; j < len; ++j) buf[j] = x[j * step];
       return buf.data();
     }
+
+    /// The dense run x[0 .. len) copied and padded to `padded` (<= kChunk) elements with its
+    /// last one, so a loop over the padding computes only values it computes anyway.
+    const In* padded_run(const In* x, std::int64_t len, std::int64_t padded) {
+      std::copy_n(x, len, buf.data());
+      std::fill(buf.data() + len, buf.data() + padded, x[len - 1]);
+      filled_from = nullptr;
+      return buf.data();
+    }
   };
+
+  /// Elements of Out in one vector register (64 bytes, AVX-512's width; two AVX2 registers).
+  template <class Out>
+  static constexpr std::int64_t kVectorOf = std::max<std::int64_t>(1, kAlignment / sizeof(Out));
+
+  /// out[r inner + j] = f(first[r step], rest[j]...) for j < len, rows r0 <= r < r1.
+  template <class Out, class F, class In0, class... Rest>
+  static void rows_of(std::int64_t r0, std::int64_t r1, std::int64_t len, Out* out,
+                      std::int64_t inner, const F& f, const In0* first, std::int64_t step,
+                      const Rest*... rest) {
+    for (std::int64_t r = r0; r < r1; ++r)
+      scalar_first_loop(out + r * inner, len, f, first[r * step], rest...);
+  }
+
+  /// Whether [a, a + an) and [b, b + bn) (in bytes) share memory.
+  static bool overlaps(const void* a, std::int64_t an, const void* b, std::int64_t bn) {
+    const auto x = reinterpret_cast<std::uintptr_t>(a), y = reinterpret_cast<std::uintptr_t>(b);
+    return x < y + static_cast<std::uintptr_t>(bn) && y < x + static_cast<std::uintptr_t>(an);
+  }
+
+  /// Rows [r0, r1) of a rank-2 plan whose output rows lie back to back (row stride = inner),
+  /// whose first input is one value per row and whose other inputs are one row shared by every
+  /// row (x * w + b: a layer of one input). Rows of 50 floats would otherwise end in a scalar
+  /// tail that costs as much as the vectors before it. Here every row but the last is written
+  /// over a whole number of vectors: its overrun lands on the start of the next row, which
+  /// that row then overwrites (the last rows, whose overrun would leave [r0, r1), are written
+  /// exactly), and the shared rows are read from copies padded with their last element. False
+  /// (nothing done) when the shape does not allow it or the output overlaps the first input (a
+  /// later row's value would be overwritten before it is read).
+  template <class Out, class F, class In0, class... Rest>
+  static bool padded_rows(std::int64_t r0, std::int64_t r1, std::int64_t inner, Out* out,
+                          const F& f, const In0* first, std::int64_t first_step,
+                          const Rest*... rest) {
+    const std::int64_t padded = (inner + kVectorOf<Out> - 1) / kVectorOf<Out> * kVectorOf<Out>;
+    if (r1 - r0 < 2 || padded > kChunk ||
+        overlaps(out + r0 * inner, (r1 - r0) * inner * std::int64_t(sizeof(Out)),
+                 first + r0 * first_step,
+                 ((r1 - r0 - 1) * first_step + 1) * std::int64_t(sizeof(In0))))
+      return false;
+    // Rows before `exact` end their overrun inside [r0, r1): r inner + padded <= r1 inner.
+    const std::int64_t exact = std::max(r0, r1 + 1 - (padded + inner - 1) / inner);
+    std::tuple<Staging<Rest>...> staging;
+    std::apply(
+        [&](auto&... st) {
+          rows_of(r0, exact, padded, out, inner, f, first, first_step,
+                  st.padded_run(rest, inner, padded)...);
+        },
+        staging);
+    rows_of(exact, r1, inner, out, inner, f, first, first_step, rest...);
+    return true;
+  }
 
   template <class Out, class F, class... In>
   static void dense_loop(Out* KAON_RESTRICT o, std::int64_t len, const F& f, const In*... in) {
@@ -318,6 +383,11 @@ struct backend<cpu> {
         if (p.rank == 2) {  // rows one stride apart: plain pointer steps, kept in registers
           const std::int64_t ro = p.strides[0][0];
           const std::int64_t ri[N - 1] = {p.strides[K + 1][0]...};
+          if (ro == inner && ((ri[K] == 0 || K == 0) && ...) &&
+              [&](const auto* first, const auto*... rest) {
+                return padded_rows(r0, r1, inner, out, f, first, ri[0], rest...);
+              }(in...))
+            return;
           for (std::int64_t r = r0; r < r1; ++r)
             [&](const auto* first, const auto*... rest) {
               scalar_first_loop(out + r * ro, inner, f, *first, rest...);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
@@ -46,6 +47,30 @@ void outer_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b, const M
     dense.resize(static_cast<std::size_t>(inner));
     for (std::int64_t j = 0; j < inner; ++j) dense[static_cast<std::size_t>(j)] = v[j * sv];
     v = dense.data();
+  }
+  // Rows back to back and not accumulated (dh = dy @ w for a layer of one output): each row is
+  // written over a whole number of 64-byte vectors, its overrun landing on the next rows'
+  // start, which they then overwrite (the last rows, whose overrun would leave c, are written
+  // exactly); v is read from a copy padded with zeros. Rows of 50 floats would otherwise end
+  // in a scalar tail as costly as the vectors before it.
+  constexpr std::int64_t kVector = std::max<std::int64_t>(1, 64 / sizeof(T)), kMaxPadded = 256;
+  const std::int64_t padded = (inner + kVector - 1) / kVector * kVector;
+  if (!accumulate && c.ld == inner && outer > 1 && padded <= kMaxPadded) {
+    alignas(64) T vp[kMaxPadded];
+    std::copy_n(v, inner, vp);
+    std::fill(vp + inner, vp + padded, T(0));
+    // Rows before `exact` end their overrun inside c: i inner + padded <= outer inner.
+    const std::int64_t exact = std::max<std::int64_t>(0, outer + 1 - (padded + inner - 1) / inner);
+    auto rows = [&](std::int64_t i0, std::int64_t i1, std::int64_t len) {
+      for (std::int64_t i = i0; i < i1; ++i) {
+        const T s = u[i * su];
+        T* KAON_RESTRICT row = c.data + i * inner;
+        for (std::int64_t j = 0; j < len; ++j) row[j] = s * vp[j];
+      }
+    };
+    rows(0, exact, padded);
+    rows(exact, outer, inner);
+    return;
   }
   for (std::int64_t i = 0; i < outer; ++i) {
     const T s = u[i * su];
@@ -127,9 +152,24 @@ bool small_gemv_cpu(const T* A, std::int64_t si, std::int64_t sk, std::int64_t M
       break;
   }
   if (si == 1 && M <= kAxpyRows) {
+    // A pass over acc reads whole vectors, past M into the next column (or the gap between
+    // columns), while that stays inside A: M = 50 would otherwise end each pass in a scalar
+    // tail as costly as the vectors before it. The extra lanes of acc are never read.
+    constexpr std::int64_t kVector = std::max<std::int64_t>(1, 64 / sizeof(T));
+    const std::int64_t padded = (M + kVector - 1) / kVector * kVector;
+    const std::int64_t extent = M + (K - 1) * sk;  // A's elements, from A[0, 0] to A[M-1, K-1]
     T acc[kAxpyRows];
-    for (std::int64_t i = 0; i < M; ++i) acc[i] = accumulate ? y[i * sy] : T(0);
+    for (std::int64_t i = 0; i < padded; ++i) acc[i] = i < M && accumulate ? y[i * sy] : T(0);
     std::int64_t k = 0;
+    for (; k + 4 <= K && (k + 3) * sk + padded <= extent; k += 4) {
+      const T s0 = x[k * sx], s1 = x[(k + 1) * sx], s2 = x[(k + 2) * sx], s3 = x[(k + 3) * sx];
+      const T* KAON_RESTRICT c0 = A + k * sk;
+      const T* KAON_RESTRICT c1 = c0 + sk;
+      const T* KAON_RESTRICT c2 = c1 + sk;
+      const T* KAON_RESTRICT c3 = c2 + sk;
+      for (std::int64_t i = 0; i < padded; ++i)
+        acc[i] += (s0 * c0[i] + s1 * c1[i]) + (s2 * c2[i] + s3 * c3[i]);
+    }
     for (; k + 4 <= K; k += 4) {  // four columns per pass over acc
       const T s0 = x[k * sx], s1 = x[(k + 1) * sx], s2 = x[(k + 2) * sx], s3 = x[(k + 3) * sx];
       const T* KAON_RESTRICT c0 = A + k * sk;

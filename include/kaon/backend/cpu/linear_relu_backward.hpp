@@ -29,10 +29,15 @@ void linear_relu_backward_k(std::int64_t n, std::int64_t m, const T* g, const T*
   constexpr std::int64_t kRows = 4;    // rows per step: four dependency chains through acc in one
   constexpr std::int64_t kBlock = 64;  // rows summed in T before joining the totals
   constexpr int L = K > 0 ? K : 1;
+  // A step over four rows reads whole vectors, past the row's end into the next row, while that
+  // stays inside g and y: 50 columns would otherwise end each step in a scalar tail as costly
+  // as the vectors before it. acc's extra lanes are never read.
+  constexpr std::int64_t kVector = std::max<std::int64_t>(1, 64 / sizeof(T));
+  const std::int64_t padded = (m + kVector - 1) / kVector * kVector;
   T acc[K + 1][kFusedReluMaxWidth];
   Total total[K + 1][kFusedReluMaxWidth];
   for (int p = 0; p <= K; ++p)
-    for (std::int64_t j = 0; j < m; ++j) acc[p][j] = T(0), total[p][j] = Total(0);
+    for (std::int64_t j = 0; j < padded; ++j) acc[p][j] = T(0), total[p][j] = Total(0);
   const std::int64_t xs = x.row_major ? x.ld : 1, xc = x.row_major ? 1 : x.ld;
   // relu's backward, as fn::ReluBackward: y <= 0 ? 0 : g (a NaN result passes g)
   auto dz = [](T gv, T yv) { return yv <= T(0) ? T(0) : gv; };
@@ -44,7 +49,8 @@ void linear_relu_backward_k(std::int64_t n, std::int64_t m, const T* g, const T*
         for (int p = 0; p < K; ++p) xi[r][p] = x.data[(i + r) * xs + p * xc];
       const T* KAON_RESTRICT g0 = g + i * m;
       const T* KAON_RESTRICT y0 = y + i * m;
-      for (std::int64_t j = 0; j < m; ++j) {
+      const std::int64_t width = (i + kRows - 1) * m + padded <= n * m ? padded : m;
+      for (std::int64_t j = 0; j < width; ++j) {
         T d[kRows];
         for (std::int64_t r = 0; r < kRows; ++r) d[r] = dz(g0[r * m + j], y0[r * m + j]);
         acc[0][j] += (d[0] + d[1]) + (d[2] + d[3]);
