@@ -77,6 +77,19 @@ assert (diff > 1.05).sum() == 2
 ref("loss_input", loss_input)
 ref("loss_target", loss_target)
 emit_reductions("mse", F.mse_loss, loss_input, loss_target)
+# mse_loss's gradient with respect to the target, and the gradients (input and target) of a
+# penalty on its input gradient, which differentiates mse_loss's backward once more.
+for red in REDUCTIONS:
+    t = loss_target.detach().clone().requires_grad_(True)
+    F.mse_loss(loss_input, t, reduction=red).sum().backward()
+    ref(f"mse_{red}_target_grad", t.grad)
+x = loss_input.detach().clone().requires_grad_(True)
+t = loss_target.detach().clone().requires_grad_(True)
+gx = torch.autograd.grad(F.mse_loss(x * x, t), x, create_graph=True)[0]
+(gx ** 2).sum().backward()
+ref("mse_penalty_gx", gx)
+ref("mse_penalty_x_grad", x.grad)
+ref("mse_penalty_target_grad", t.grad)
 emit_reductions("l1", F.l1_loss, loss_input, loss_target)
 emit_reductions("smoothl1", F.smooth_l1_loss, loss_input, loss_target, beta=1.0)
 emit_reductions("smoothl1_b05", F.smooth_l1_loss, loss_input, loss_target, beta=0.5)

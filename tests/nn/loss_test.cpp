@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <kaon/kaon.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,31 @@ TEST_CASE("mse_loss and MSELoss match PyTorch for every reduction", "[nn][loss]"
   }
   CHECK(F::mse_loss(from_ref<double>(ref::loss_input), target).item() ==
         Approx(ref::mse_mean.values[0]).epsilon(kRel));  // Mean by default
+}
+
+TEST_CASE("mse_loss's target gradient and a penalty on its input gradient match PyTorch",
+          "[nn][loss]") {
+  const auto input = from_ref<double>(ref::loss_input);
+  for (const auto& c : {ReductionCase{Reduction::Mean, ref::mse_mean, ref::mse_mean_target_grad},
+                        ReductionCase{Reduction::Sum, ref::mse_sum, ref::mse_sum_target_grad},
+                        ReductionCase{Reduction::None, ref::mse_none, ref::mse_none_target_grad}}) {
+    INFO("reduction " << nn::reduction_name(c.reduction));
+    auto t = from_ref<double>(ref::loss_target).requires_grad_();
+    const auto loss = F::mse_loss(input, t, c.reduction);
+    CHECK(std::string(loss.grad_fn()->name()) == "MseLossBackward0");
+    check_close(loss.detach(), c.value, kRel, 0);
+    loss.sum().backward();
+    check_close(t.grad(), c.grad, kRel, 0);
+  }
+  // The penalty differentiates mse_loss's backward (recorded under create_graph).
+  auto x = from_ref<double>(ref::loss_input).requires_grad_();
+  auto t = from_ref<double>(ref::loss_target).requires_grad_();
+  const auto gx = kaon::autograd::grad<double, kaon::cpu>({F::mse_loss(x * x, t)}, {x}, {},
+                                                          std::nullopt, true)[0];
+  check_close(gx.detach(), ref::mse_penalty_gx, kRel, 0);
+  kaon::pow(gx, 2).sum().backward();
+  check_close(x.grad(), ref::mse_penalty_x_grad, kRel, 0);
+  check_close(t.grad(), ref::mse_penalty_target_grad, kRel, 0);
 }
 
 TEST_CASE("l1_loss and L1Loss match PyTorch for every reduction", "[nn][loss]") {

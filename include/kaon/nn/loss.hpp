@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Loss functions (nn::functional) with PyTorch's reductions: mse, l1, smooth_l1,
 // binary_cross_entropy (log clamped at -100), binary_cross_entropy_with_logits (stable),
-// cross_entropy (class indices or probabilities) and nll_loss. BCE and BCE-with-logits have
-// their own backward with PyTorch's formulas; the others are composed of differentiable ops.
+// cross_entropy (class indices or probabilities) and nll_loss. MSE, BCE and BCE-with-logits
+// have their own backward with PyTorch's formulas; the others are composed of differentiable
+// ops.
 #pragma once
 
 #include <optional>
@@ -36,6 +37,35 @@ void check_same_shape(const char* op, const A& input, const B& target) {
 }  // namespace detail
 
 namespace ops {
+// d/dx mean((x - t)^2) = 2 (x - t) / n, d/dt = -d/dx (2 (x - t) for a sum or no reduction).
+// One node, MseLossBackward0 as in PyTorch; its backward is one pass unless it is recorded
+// (create_graph), where it is composed of differentiable ops.
+template <Reduction R>
+struct MseLoss : autograd::Function<MseLoss<R>> {
+  static constexpr const char* name = "MseLossBackward0";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x,
+                              const Tensor<T, D>& t) {
+    ctx.save_for_backward(x, t);
+    auto d = x - t;
+    d *= d;
+    return detail::reduce(d, R);
+  }
+  template <class T, class D>
+  static kaon::detail::grads_t<T, D> backward(autograd::Context<D>& ctx,
+                                              const kaon::detail::grads_t<T, D>& g) {
+    const auto x = ctx.template saved<T>(0), t = ctx.template saved<T>(1);
+    const double norm = R == Reduction::Mean ? 2.0 / static_cast<double>(x.numel()) : 2.0;
+    const Tensor<T, D> gx =
+        autograd::GradMode::is_enabled()
+            ? static_cast<T>(norm) * (x - t) * g[0]
+            : kaon::detail::map<T, D>("mse_loss_backward", fn::MseBackward<T>{static_cast<T>(norm)},
+                                      x, t, g[0]);
+    return {ctx.needs_input_grad(0) ? gx : Tensor<T, D>(),
+            ctx.needs_input_grad(1) ? -gx : Tensor<T, D>()};
+  }
+};
+
 // d/dx bce(x, t) = w (x - t) / max(x (1 - x), 1e-12f) (PyTorch's float epsilon, in every dtype)
 struct BinaryCrossEntropy : autograd::Function<BinaryCrossEntropy> {
   static constexpr const char* name = "BinaryCrossEntropyBackward0";
@@ -90,8 +120,14 @@ template <class T, class D>
 Tensor<T, D> mse_loss(const Tensor<T, D>& input, const Tensor<T, D>& target,
                       Reduction reduction = Reduction::Mean) {
   detail::check_same_shape("mse_loss", input, target);
-  const auto d = input - target;
-  return detail::reduce(d * d, reduction);
+  switch (reduction) {
+    case Reduction::Mean:
+      return ops::MseLoss<Reduction::Mean>::apply(input, target);
+    case Reduction::Sum:
+      return ops::MseLoss<Reduction::Sum>::apply(input, target);
+    default:
+      return ops::MseLoss<Reduction::None>::apply(input, target);
+  }
 }
 /// |input - target|, reduced.
 template <class T, class D>

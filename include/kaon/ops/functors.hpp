@@ -143,6 +143,13 @@ template <class C>
 struct ReluBackward {
   KAON_HOST_DEVICE C operator()(C g, C y) const { return y <= C(0) ? C(0) : g; }
 };
+/// mse_loss's backward: norm (x - t) g, as torch's mse_backward kernel (norm = 2 / n for a
+/// mean, 2 otherwise).
+template <class C>
+struct MseBackward {
+  C norm;
+  KAON_HOST_DEVICE C operator()(C x, C t, C g) const { return norm * (x - t) * g; }
+};
 // Rounds half to even (the default rounding mode), as torch.round and np.round.
 template <class C>
 struct Round {
