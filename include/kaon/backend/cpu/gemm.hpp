@@ -160,25 +160,19 @@ bool small_gemv_cpu(const T* A, std::int64_t si, std::int64_t sk, std::int64_t M
     const std::int64_t extent = M + (K - 1) * sk;  // A's elements, from A[0, 0] to A[M-1, K-1]
     T acc[kAxpyRows];
     for (std::int64_t i = 0; i < padded; ++i) acc[i] = i < M && accumulate ? y[i * sy] : T(0);
+    // Four columns per pass over acc, its first `len` entries.
+    auto four_columns = [&](std::int64_t k, std::int64_t len) {
+      const T s0 = x[k * sx], s1 = x[(k + 1) * sx], s2 = x[(k + 2) * sx], s3 = x[(k + 3) * sx];
+      const T* KAON_RESTRICT c0 = A + k * sk;
+      const T* KAON_RESTRICT c1 = c0 + sk;
+      const T* KAON_RESTRICT c2 = c1 + sk;
+      const T* KAON_RESTRICT c3 = c2 + sk;
+      for (std::int64_t i = 0; i < len; ++i)
+        acc[i] += (s0 * c0[i] + s1 * c1[i]) + (s2 * c2[i] + s3 * c3[i]);
+    };
     std::int64_t k = 0;
-    for (; k + 4 <= K && (k + 3) * sk + padded <= extent; k += 4) {
-      const T s0 = x[k * sx], s1 = x[(k + 1) * sx], s2 = x[(k + 2) * sx], s3 = x[(k + 3) * sx];
-      const T* KAON_RESTRICT c0 = A + k * sk;
-      const T* KAON_RESTRICT c1 = c0 + sk;
-      const T* KAON_RESTRICT c2 = c1 + sk;
-      const T* KAON_RESTRICT c3 = c2 + sk;
-      for (std::int64_t i = 0; i < padded; ++i)
-        acc[i] += (s0 * c0[i] + s1 * c1[i]) + (s2 * c2[i] + s3 * c3[i]);
-    }
-    for (; k + 4 <= K; k += 4) {  // four columns per pass over acc
-      const T s0 = x[k * sx], s1 = x[(k + 1) * sx], s2 = x[(k + 2) * sx], s3 = x[(k + 3) * sx];
-      const T* KAON_RESTRICT c0 = A + k * sk;
-      const T* KAON_RESTRICT c1 = c0 + sk;
-      const T* KAON_RESTRICT c2 = c1 + sk;
-      const T* KAON_RESTRICT c3 = c2 + sk;
-      for (std::int64_t i = 0; i < M; ++i)
-        acc[i] += (s0 * c0[i] + s1 * c1[i]) + (s2 * c2[i] + s3 * c3[i]);
-    }
+    for (; k + 4 <= K && (k + 3) * sk + padded <= extent; k += 4) four_columns(k, padded);
+    for (; k + 4 <= K; k += 4) four_columns(k, M);
     for (; k < K; ++k) {
       const T s = x[k * sx];
       const T* KAON_RESTRICT col = A + k * sk;
