@@ -215,6 +215,78 @@ ref("lr_nan_W_grad", W.grad)
 ref("lr_nan_b_grad", b.grad)
 
 
+# --------------------------------------------------------------------------------------
+# 9. Linear(k, m) -> ReLU -> Linear(m, p) with an upstream gradient G: the result and the
+#    gradients of x, W1, b1, W2 and b2, for the shapes kaon's one-kernel layers take (k, p <= 4)
+#    and two it leaves to the composed ones (k = 5, p = 5). Inputs are formulas of the indices
+#    that the test evaluates too.
+section("9. relu(x W1^T + b1) W2^T + b2 and its gradients for narrow ends")
+
+
+def lrl_inputs(n, k, m, p):
+    i = torch.arange(n, dtype=F64).reshape(n, 1)
+    j = torch.arange(m, dtype=F64).reshape(m, 1)
+    c = torch.arange(k, dtype=F64).reshape(1, k)
+    q = torch.arange(p, dtype=F64).reshape(1, p)
+    x = 2 * torch.sin(0.7 * i + 1.3 * c + 0.1)                     # [n, k]
+    W1 = torch.cos(0.9 * j - 0.4 * c)                               # [m, k]
+    b1 = 0.5 * torch.sin(1.7 * j.reshape(m))                        # [m]
+    W2 = 0.3 * torch.cos(0.5 * j.reshape(1, m) + 1.1 * q.reshape(p, 1))  # [p, m]
+    b2 = 0.2 * q.reshape(p) - 0.1                                   # [p]
+    G = torch.cos(0.3 * i + 0.77 * q)                               # [n, p]
+    return x, W1, b1, W2, b2, G
+
+
+def lrl(x, W1, b1, W2, b2):
+    return torch.addmm(b2, torch.relu(torch.addmm(b1, x, W1.t())), W2.t())
+
+
+LRL_CASES = ((150, 1, 50, 1), (23, 2, 29, 3), (70, 4, 50, 4), (9, 1, 3, 2), (1100, 1, 6, 1),
+             (30, 5, 20, 1), (30, 1, 20, 5))
+for n, k, m, p in LRL_CASES:
+    ts = lrl_inputs(n, k, m, p)
+    for t in ts[:5]:
+        t.requires_grad_(True)
+    out = lrl(*ts[:5])
+    h = torch.relu(torch.addmm(ts[2], ts[0], ts[1].t()))
+    assert 0 < int((h > 0).sum()) < h.numel()  # both sides of the kink
+    out.backward(ts[5])
+    tag = f"lrl_{n}_{k}_{m}_{p}"
+    ref(f"{tag}_out", out)
+    for name, t in zip(("x", "W1", "b1", "W2", "b2"), ts[:5]):
+        ref(f"{tag}_{name}_grad", t.grad)
+
+# An infinite bias makes unit 3 infinite on every row; with a positive G, d/dW2[:, 3] is +inf
+# (written here as 0, the test checks it is infinite) and every other gradient finite.
+x, W1, b1, W2, b2, G = lrl_inputs(23, 2, 29, 3)
+b1 = b1.clone()
+b1[3] = float("inf")
+G = 1.5 + G
+for t in (W1, b1, W2, b2):
+    t.requires_grad_(True)
+lrl(x, W1, b1, W2, b2).backward(G)
+assert bool(torch.isinf(W2.grad[:, 3]).all()) and bool(torch.isfinite(W1.grad).all())
+W2_grad = W2.grad.clone()
+W2_grad[:, 3] = 0
+ref("lrl_inf_W1_grad", W1.grad)
+ref("lrl_inf_b1_grad", b1.grad)
+ref("lrl_inf_W2_grad", W2_grad)
+ref("lrl_inf_b2_grad", b2.grad)
+
+# A penalty on the input gradient (create_graph): the backward is differentiated again.
+x, W1, b1, W2, b2, G = lrl_inputs(23, 2, 29, 3)
+for t in (x, W1, b1, W2, b2):
+    t.requires_grad_(True)
+out = lrl(x, W1, b1, W2, b2)
+gx = torch.autograd.grad(out, x, G, create_graph=True)[0]
+loss = (gx ** 2).sum() + (out ** 2).mean()
+loss.backward()
+ref("lrl_pen_gx", gx)
+ref("lrl_pen_loss", loss)
+for name, t in zip(("x", "W1", "b1", "W2", "b2"), (x, W1, b1, W2, b2)):
+    ref(f"lrl_pen_{name}_grad", t.grad)
+
+
 def main():
     head = [
         "// SPDX-License-Identifier: MIT",

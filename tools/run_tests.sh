@@ -54,9 +54,13 @@ generator="$(kaon_generator)"
 cuda_args=(-DKAON_ENABLE_CUDA=OFF)
 nvcc="$(kaon_nvcc)"
 if [[ -n "$nvcc" ]]; then
-  # The CUDA tests compile for every architecture (80;90 by default), the <name>_cuda examples
-  # for sm_80 only: they are compiled here to prove they build, not run.
-  cuda_args=(-DKAON_ENABLE_CUDA=ON "-DCMAKE_CUDA_COMPILER=$nvcc" -DKAON_EXAMPLES_CUDA_ARCHITECTURES=80)
+  # The CUDA tests compile for the GPU this machine has ("native"); without one they cannot run
+  # and compile for sm_80 alone, which proves they build at a third less nvcc time than the
+  # default 80;90. The <name>_cuda examples compile for sm_80 only: they are built here, not run.
+  cuda_arch=80
+  if nvidia-smi -L >/dev/null 2>&1; then cuda_arch=native; fi
+  cuda_args=(-DKAON_ENABLE_CUDA=ON "-DCMAKE_CUDA_COMPILER=$nvcc" "-DCMAKE_CUDA_ARCHITECTURES=$cuda_arch"
+             -DKAON_EXAMPLES_CUDA_ARCHITECTURES=80)
 fi
 
 # ---- Stage 1: everything, warnings as errors -------------------------------------------------

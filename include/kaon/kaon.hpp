@@ -55,6 +55,7 @@
 #include "kaon/ops/gather.hpp"
 #include "kaon/ops/histogram.hpp"
 #include "kaon/ops/index.hpp"
+#include "kaon/ops/linear_relu_linear.hpp"
 #include "kaon/ops/join.hpp"
 #include "kaon/ops/matmul.hpp"
 #include "kaon/ops/minmax.hpp"

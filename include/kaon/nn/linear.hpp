@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "kaon/nn/init.hpp"
 #include "kaon/nn/module.hpp"
 #include "kaon/ops/addmm.hpp"
 #include "kaon/ops/binary.hpp"
+#include "kaon/ops/linear_relu_linear.hpp"
 #include "kaon/ops/matmul.hpp"
 
 namespace kaon::nn {
@@ -53,6 +55,16 @@ class Linear : public Module<T, D> {
     if (x.dim() == 2 && x.size(-1) == in_features && bias.defined())
       return kaon::detail::addmm_relu(bias, x, weight.t());
     return relu(forward(x));
+  }
+
+  /// next(relu(forward(x))) as one op for a batch [N, in_features], where the backend offers it
+  /// for the shapes (both layers with a bias): what nn::Sequential runs for this layer, a ReLU
+  /// and the Linear `next`. Nothing where it does not; the caller then runs the layers.
+  std::optional<Tensor<T, D>> forward_relu_linear(const Linear& next, const Tensor<T, D>& x) const {
+    if (!bias.defined() || !next.bias.defined() || next.in_features != out_features ||
+        x.dim() != 2 || x.size(1) != in_features)
+      return std::nullopt;
+    return kaon::detail::linear_relu_linear(x, weight, bias, next.weight, next.bias);
   }
 
   [[nodiscard]] std::string extra_repr() const override {

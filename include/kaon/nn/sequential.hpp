@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -45,7 +46,18 @@ class Sequential : public Module<T, D> {
             return linear->forward_relu(x);
           };
     }
-    layers_.push_back({m, [m](const Tensor<T, D>& x) { return m->forward(x); }, {}});
+    if constexpr (std::is_same_v<M, Linear<T, D>>) {
+      // A Linear, a ReLU and this Linear run as one op where the backend takes them
+      // (Linear::forward_relu_linear): same values and gradients.
+      if (layers_.size() >= 2 && layers_[layers_.size() - 2].then_relu) {
+        auto& first = layers_[layers_.size() - 2];
+        first.then_relu_linear = [linear = std::static_pointer_cast<Linear<T, D>>(first.module),
+                                  m](const Tensor<T, D>& x) {
+          return linear->forward_relu_linear(*m, x);
+        };
+      }
+    }
+    layers_.push_back({m, [m](const Tensor<T, D>& x) { return m->forward(x); }, {}, {}});
   }
   template <class M>
   requires(!std::is_pointer_v<std::decay_t<M>>) void push_back(M&& m) {
@@ -57,6 +69,11 @@ class Sequential : public Module<T, D> {
     Tensor<T, D> y = x;
     for (std::size_t i = 0; i < layers_.size(); ++i) {
       const auto& layer = layers_[i];
+      if (layer.then_relu_linear)
+        if (auto z = layer.then_relu_linear(y)) {
+          y = *std::move(z), i += 2;  // this layer, the ReLU and the Linear pushed after them
+          continue;
+        }
       if (layer.then_relu)
         y = layer.then_relu(y), ++i;  // this layer and the ReLU pushed after it
       else
@@ -89,6 +106,9 @@ class Sequential : public Module<T, D> {
     std::function<Tensor<T, D>(const Tensor<T, D>&)> forward;
     /// Set on a Linear followed by a ReLU: both layers' forward as one op.
     std::function<Tensor<T, D>(const Tensor<T, D>&)> then_relu;
+    /// Set on a Linear followed by a ReLU and a Linear: the three as one op, or nothing where
+    /// the backend does not take them.
+    std::function<std::optional<Tensor<T, D>>(const Tensor<T, D>&)> then_relu_linear;
   };
   auto begin() const { return layers_.begin(); }
   auto end() const { return layers_.end(); }

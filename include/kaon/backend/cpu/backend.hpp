@@ -15,6 +15,7 @@
 #include "kaon/backend/backend.hpp"
 #include "kaon/backend/cpu/gemm.hpp"
 #include "kaon/backend/cpu/linear_relu_backward.hpp"
+#include "kaon/backend/cpu/linear_relu_linear.hpp"
 #include "kaon/backend/cpu/memory.hpp"
 #include "kaon/backend/cpu/parallel.hpp"
 #include "kaon/core/device.hpp"
@@ -130,6 +131,25 @@ struct backend<cpu> {
   static void linear_relu_backward(std::int64_t n, std::int64_t m, const T* g, const T* y,
                                    const detail::MatrixRef<const T>& x, T* db, T* dw) {
     detail::linear_relu_backward_cpu(n, m, g, y, x, db, dw);
+  }
+  /// Linear(k, m) -> ReLU -> Linear(m, p) forward and backward, each as one kernel that never
+  /// stores the hidden layer (backend/cpu/linear_relu_linear.hpp), for the shapes
+  /// takes_linear_relu_linear accepts; ops compose the layers where a backend lacks them.
+  static bool takes_linear_relu_linear(std::int64_t n, std::int64_t k, std::int64_t m,
+                                       std::int64_t p) {
+    return k <= detail::kNarrowMaxEnds && p <= detail::kNarrowMaxEnds &&
+           (n * m <= detail::kParallelGrain || get_num_threads() == 1);  // one thread's work
+  }
+  template <class T>
+  static void linear_relu_linear(const detail::NarrowLayers<T>& layers,
+                                 const detail::MatrixRef<const T>& x, T* out) {
+    detail::linear_relu_linear_cpu(layers, x, out);
+  }
+  template <class T>
+  static void linear_relu_linear_backward(const detail::NarrowLayers<T>& layers,
+                                          const detail::MatrixRef<const T>& x, const T* g,
+                                          const detail::NarrowGrads<T>& grads) {
+    detail::linear_relu_linear_backward_cpu(layers, x, g, grads);
   }
   /// c_n = a_n @ b_n for n < batch; matrix n of each operand starts sa, sb, sc elements after
   /// the previous one.

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+// Linear(k, m) -> ReLU -> Linear(m, p) for narrow ends (k, p <= 4: a curve fit's 1 -> 50 -> 1),
+// forward and backward each as one kernel in which the hidden layer h = relu(x W1^T + b1),
+// [rows, m], is never stored: a block of rows sits in the lanes of a vector and each hidden
+// unit's column is recomputed from x in registers (k fused multiply-adds). The composed ops
+// write and read h, and its gradient, several times over; here only x, the upstream gradient
+// and the [rows, p] result move.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#include "kaon/backend/backend.hpp"
+#include "kaon/core/macros.hpp"
+
+namespace kaon::detail {
+
+/// Most inputs (k) and outputs (p) of the two layers linear_relu_linear_cpu takes.
+inline constexpr std::int64_t kNarrowMaxEnds = 4;
+
+/// One 64-byte vector of T, a block of rows (GCC's vector extension, which Clang and nvcc's
+/// host compiler share; without AVX-512 the compiler splits it into narrower vectors). Passed
+/// by reference only: a vector argument by value changes the ABI and draws -Wpsabi.
+template <class T>
+struct Lanes;
+template <>
+struct Lanes<float> {
+  typedef float type __attribute__((vector_size(64)));
+};
+template <>
+struct Lanes<double> {
+  typedef double type __attribute__((vector_size(64)));
+};
+
+/// Columns of a [n, cols] matrix (either layout) as cols rows of n_pad elements each, zero past
+/// n: a block of rows then loads as one vector. Returns scratch that lives until the calling
+/// thread's next call with the same slot (0 or 1: two live at once).
+template <class T>
+const T* narrow_columns(const MatrixRef<const T>& a, std::int64_t n_pad, int slot) {
+  thread_local std::vector<T> buffers[2];
+  auto& buf = buffers[slot];
+  buf.assign(static_cast<std::size_t>(a.cols * n_pad), T(0));
+  const std::int64_t rs = a.row_major ? a.ld : 1, cs = a.row_major ? 1 : a.ld;
+  for (std::int64_t c = 0; c < a.cols; ++c)
+    for (std::int64_t i = 0; i < a.rows; ++i) buf[c * n_pad + i] = a.data[i * rs + c * cs];
+  return buf.data();
+}
+
+/// v = the block of rows starting at p (unaligned).
+template <class V, class T>
+inline void load_lanes(V& v, const T* p) {
+  std::memcpy(&v, p, sizeof(V));
+}
+
+/// The backward's sums run in T over this many blocks of rows and in double (for float) across
+/// them, as linear_relu_backward_k's: float gradients about as accurate as kaon's float sum.
+inline constexpr std::int64_t kNarrowJoin = 64;
+
+/// total += the lanes of s, then s = 0.
+template <class Total, class V>
+inline void lane_sum(Total& total, V& s) {
+  constexpr std::size_t L = sizeof(V) / sizeof(s[0]);
+  std::remove_cvref_t<decltype(s[0])> lanes[L];
+  std::memcpy(lanes, &s, sizeof(V));
+  for (std::size_t r = 0; r < L; ++r) total += lanes[r];
+  s = V{};
+}
+
+/// A block of rows' hidden unit j: h = relu(b1[j] + sum_c x[:, c] w1[j, c]) (as fn::Relu: a
+/// NaN passes).
+template <int K, class V, class T>
+inline void narrow_hidden(const V (&xv)[K], const T* w1j, T b1j, V& h) {
+  V z = xv[0] * w1j[0] + b1j;
+  for (int c = 1; c < K; ++c) z += xv[c] * w1j[c];
+  h = z <= T(0) ? V{} : z;
+}
+
+template <int K, int P, class T>
+void linear_relu_linear_k(const NarrowLayers<T>& a, const MatrixRef<const T>& x, T* out) {
+  using V = typename Lanes<T>::type;
+  constexpr std::int64_t L = sizeof(V) / sizeof(T);
+  constexpr std::int64_t R = 4;  // blocks of rows per step: R independent chains through acc
+  const std::int64_t n_pad = (a.n + R * L - 1) / (R * L) * (R * L);
+  const T* xt = narrow_columns(x, n_pad, 0);
+  for (std::int64_t i0 = 0; i0 < a.n; i0 += R * L) {
+    V xv[R][K], acc[R][P];
+    for (int s = 0; s < R; ++s) {
+      for (int c = 0; c < K; ++c) load_lanes(xv[s][c], xt + c * n_pad + i0 + s * L);
+      for (int q = 0; q < P; ++q) acc[s][q] = V{} + a.b2[q];
+    }
+    for (std::int64_t j = 0; j < a.m; ++j)
+      for (int s = 0; s < R; ++s) {
+        V h;
+        narrow_hidden(xv[s], a.w1 + j * K, a.b1[j], h);
+        for (int q = 0; q < P; ++q) acc[s][q] += h * a.w2[q * a.m + j];
+      }
+    for (int s = 0; s < R; ++s) {
+      const std::int64_t start = i0 + s * L, rows = std::min(L, a.n - start);
+      for (std::int64_t r = 0; r < rows; ++r)
+        for (int q = 0; q < P; ++q) out[(start + r) * P + q] = acc[s][q][r];
+    }
+  }
+}
+
+/// The backward's inputs as columns (narrow_columns) and where the input gradient collects.
+template <class T>
+struct NarrowColumns {
+  const T *xt, *gt;  // [k, n_pad], [p, n_pad]
+  T* dxt;            // [k, n_pad] or null
+  std::int64_t n, n_pad;
+};
+
+/// Hidden units j0 .. j0 + J - 1 of linear_relu_linear_backward_k, each block of rows loaded
+/// once for all J: J independent chains through each sum, which one unit's chain (one add per
+/// block) would leave waiting on the adder's latency.
+template <int K, int P, int J, class T>
+void narrow_backward_units(const NarrowLayers<T>& a, const NarrowColumns<T>& cols, std::int64_t j0,
+                           const NarrowGrads<T>& d) {
+  using Total = std::conditional_t<std::is_same_v<T, float>, double, T>;
+  using V = typename Lanes<T>::type;
+  constexpr std::int64_t L = sizeof(V) / sizeof(T);
+  const std::int64_t n_pad = cols.n_pad, blocks = n_pad / L;
+  // The last block's lanes past n hold zeros of x and g; their h and dz are set to 0 so that an
+  // infinite or NaN parameter adds nothing there (0 * inf would be NaN).
+  const std::int64_t valid_last = cols.n - (blocks - 1) * L;
+  const bool first = d.dw1 || d.db1 || cols.dxt;  // the first layer's gradients, which need dz
+  // The units' parameters, each broadcast to a vector once.
+  V w1[J][K], b1[J], w2[J][P];
+  for (int u = 0; u < J; ++u) {
+    for (int c = 0; c < K; ++c) w1[u][c] = V{} + a.w1[(j0 + u) * K + c];
+    b1[u] = V{} + a.b1[j0 + u];
+    for (int q = 0; q < P; ++q) w2[u][q] = V{} + a.w2[q * a.m + j0 + u];
+  }
+  V lane;  // 0, 1, ..., L - 1
+  for (std::int64_t r = 0; r < L; ++r) lane[r] = static_cast<T>(r);
+  V s_b1[J]{}, s_w1[J][K]{}, s_w2[J][P]{};
+  Total t_b1[J]{}, t_w1[J][K]{}, t_w2[J][P]{};
+  auto join = [&] {
+    for (int u = 0; u < J; ++u) {
+      lane_sum(t_b1[u], s_b1[u]);
+      for (int c = 0; c < K; ++c) lane_sum(t_w1[u][c], s_w1[u][c]);
+      for (int q = 0; q < P; ++q) lane_sum(t_w2[u][q], s_w2[u][q]);
+    }
+  };
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    const std::int64_t i0 = b * L;
+    V xv[K], gv[P], dx[K]{};
+    for (int c = 0; c < K; ++c) load_lanes(xv[c], cols.xt + c * n_pad + i0);
+    for (int q = 0; q < P; ++q) load_lanes(gv[q], cols.gt + q * n_pad + i0);
+    for (int u = 0; u < J; ++u) {
+      V z = xv[0] * w1[u][0] + b1[u];
+      for (int c = 1; c < K; ++c) z += xv[c] * w1[u][c];
+      V h = z <= T(0) ? V{} : z;  // as narrow_hidden
+      V dh = gv[0] * w2[u][0];
+      for (int q = 1; q < P; ++q) dh += gv[q] * w2[u][q];
+      V dz = h <= T(0) ? V{} : dh;  // relu's backward from its result, as fn::ReluBackward
+      if (b == blocks - 1) {
+        const T valid = static_cast<T>(valid_last);
+        h = lane < valid ? h : V{};
+        dz = lane < valid ? dz : V{};
+      }
+      for (int q = 0; q < P; ++q) s_w2[u][q] += gv[q] * h;
+      if (first) {
+        s_b1[u] += dz;
+        for (int c = 0; c < K; ++c) s_w1[u][c] += xv[c] * dz, dx[c] += dz * w1[u][c];
+      }
+    }
+    if (cols.dxt)
+      for (int c = 0; c < K; ++c) {
+        V t;
+        load_lanes(t, cols.dxt + c * n_pad + i0);
+        t += dx[c];
+        std::memcpy(cols.dxt + c * n_pad + i0, &t, sizeof(V));
+      }
+    if ((b + 1) % kNarrowJoin == 0) join();
+  }
+  join();
+  for (int u = 0; u < J; ++u) {
+    const std::int64_t j = j0 + u;
+    if (d.db1) d.db1[j] = static_cast<T>(t_b1[u]);
+    if (d.dw1)
+      for (int c = 0; c < K; ++c) d.dw1[j * K + c] = static_cast<T>(t_w1[u][c]);
+    if (d.dw2)
+      for (int q = 0; q < P; ++q) d.dw2[q * a.m + j] = static_cast<T>(t_w2[u][q]);
+  }
+}
+
+template <int K, int P, class T>
+void linear_relu_linear_backward_k(const NarrowLayers<T>& a, const MatrixRef<const T>& x,
+                                   const T* g, const NarrowGrads<T>& d) {
+  using V = typename Lanes<T>::type;
+  constexpr std::int64_t L = sizeof(V) / sizeof(T);
+  constexpr int J = 4;  // hidden units per pass over the rows
+  using Total = std::conditional_t<std::is_same_v<T, float>, double, T>;
+  const std::int64_t n_pad = (a.n + L - 1) / L * L;
+  std::vector<T> dxt(d.dx ? static_cast<std::size_t>(K * n_pad) : 0, T(0));
+  const NarrowColumns<T> cols{narrow_columns(x, n_pad, 0),
+                              narrow_columns(MatrixRef<const T>{g, a.n, P, P, true}, n_pad, 1),
+                              d.dx ? dxt.data() : nullptr, a.n, n_pad};
+  std::int64_t j = 0;
+  for (; j + J <= a.m; j += J) narrow_backward_units<K, P, J>(a, cols, j, d);
+  for (; j < a.m; ++j) narrow_backward_units<K, P, 1>(a, cols, j, d);
+  if (d.db2)
+    for (int q = 0; q < P; ++q) {
+      // sum_i g[i, q]: padded lanes hold zeros; blocks joined as the units' sums are
+      Total t = 0;
+      V s{};
+      for (std::int64_t b = 0; b < n_pad / L; ++b) {
+        V gv;
+        load_lanes(gv, cols.gt + q * n_pad + b * L);
+        s += gv;
+        if ((b + 1) % kNarrowJoin == 0) lane_sum(t, s);
+      }
+      lane_sum(t, s);
+      d.db2[q] = static_cast<T>(t);
+    }
+  if (d.dx)
+    for (std::int64_t i = 0; i < a.n; ++i)
+      for (int c = 0; c < K; ++c) d.dx[i * K + c] = dxt[static_cast<std::size_t>(c * n_pad + i)];
+}
+
+/// Calls f.template operator()<K, P>() for the layers' k and p (1 to kNarrowMaxEnds).
+template <class F>
+void narrow_dispatch(std::int64_t k, std::int64_t p, F&& f) {
+  auto with_p = [&]<int K>() {
+    switch (p) {
+      case 1:
+        return f.template operator()<K, 1>();
+      case 2:
+        return f.template operator()<K, 2>();
+      case 3:
+        return f.template operator()<K, 3>();
+      default:
+        return f.template operator()<K, 4>();
+    }
+  };
+  switch (k) {
+    case 1:
+      return with_p.template operator()<1>();
+    case 2:
+      return with_p.template operator()<2>();
+    case 3:
+      return with_p.template operator()<3>();
+    default:
+      return with_p.template operator()<4>();
+  }
+}
+
+/// out [n, p] (dense row-major) = relu(x W1^T + b1) W2^T + b2 for x [n, k] in either layout,
+/// k, p <= kNarrowMaxEnds. One pass over x, on the calling thread.
+template <class T>
+void linear_relu_linear_cpu(const NarrowLayers<T>& a, const MatrixRef<const T>& x, T* out) {
+  narrow_dispatch(a.k, a.p, [&]<int K, int P>() { linear_relu_linear_k<K, P>(a, x, out); });
+}
+
+/// The gradients of linear_relu_linear_cpu's inputs for g [n, p] (dense row-major), the
+/// gradient of its result: with dz = 1[h > 0] (g W2),
+///   dx = dz W1, dw1 = dz^T x, db1 = sum_i dz, dw2 = g^T h, db2 = sum_i g.
+/// One pass over x and g per hidden unit (both stay in L1), on the calling thread.
+template <class T>
+void linear_relu_linear_backward_cpu(const NarrowLayers<T>& a, const MatrixRef<const T>& x,
+                                     const T* g, const NarrowGrads<T>& d) {
+  narrow_dispatch(a.k, a.p,
+                  [&]<int K, int P>() { linear_relu_linear_backward_k<K, P>(a, x, g, d); });
+}
+
+}  // namespace kaon::detail

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// Sequential(Linear(k, m), ReLU, Linear(m, p)) against PyTorch (section 9 of
+// tools/gen_autograd_reference.py): the result and every gradient where the three layers run as
+// one op (k, p <= 4) and where they are composed (k = 5, p = 5), in double and float, with and
+// without an input gradient, an infinite bias, a gradient penalty (create_graph) and no grad.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <kaon/kaon.hpp>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "reference/autograd_reference.hpp"
+#include "support/compare.hpp"
+
+using kaon::Tensor;
+using kaon_test::check_matches;
+namespace ref = kaon_ref::autograd;
+
+namespace {
+/// Section 9's inputs, the same formulas of the indices.
+struct Inputs {
+  std::int64_t k, m, p;
+  Tensor<double> x, W1, b1, W2, b2, G;
+};
+Inputs inputs(std::int64_t n, std::int64_t k, std::int64_t m, std::int64_t p) {
+  std::vector<double> x, W1, b1, W2, b2, G;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t c = 0; c < k; ++c) x.push_back(2 * std::sin(0.7 * i + 1.3 * c + 0.1));
+  for (std::int64_t j = 0; j < m; ++j)
+    for (std::int64_t c = 0; c < k; ++c) W1.push_back(std::cos(0.9 * j - 0.4 * c));
+  for (std::int64_t j = 0; j < m; ++j) b1.push_back(0.5 * std::sin(1.7 * j));
+  for (std::int64_t q = 0; q < p; ++q)
+    for (std::int64_t j = 0; j < m; ++j) W2.push_back(0.3 * std::cos(0.5 * j + 1.1 * q));
+  for (std::int64_t q = 0; q < p; ++q) b2.push_back(0.2 * q - 0.1);
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t q = 0; q < p; ++q) G.push_back(std::cos(0.3 * i + 0.77 * q));
+  return {k,
+          m,
+          p,
+          kaon::from_vector(x, {n, k}),
+          kaon::from_vector(W1, {m, k}),
+          kaon::from_vector(b1, {m}),
+          kaon::from_vector(W2, {p, m}),
+          kaon::from_vector(b2, {p}),
+          kaon::from_vector(G, {n, p})};
+}
+
+/// The model with PyTorch's parameters, in T.
+template <class T>
+kaon::nn::Sequential<T> model_of(const Inputs& in) {
+  kaon::nn::Sequential<T> model(kaon::nn::Linear<T>(in.k, in.m), kaon::nn::ReLU<T>(),
+                                kaon::nn::Linear<T>(in.m, in.p));
+  auto params = model.parameters();
+  kaon::NoGradGuard no_grad;
+  params[0].copy_(in.W1.to<T>());
+  params[1].copy_(in.b1.to<T>());
+  params[2].copy_(in.W2.to<T>());
+  params[3].copy_(in.b2.to<T>());
+  return model;
+}
+
+struct Expected {
+  const kaon_ref::Ref &out, &x, &W1, &b1, &W2, &b2;
+};
+
+/// model(x).backward(G) in T: the result, the parameters' gradients and, when with_x, x's.
+template <class T>
+void check_case(const Inputs& in, const Expected& e, bool with_x, double tol) {
+  INFO("T = " << (sizeof(T) == 4 ? "float" : "double") << ", x needs a gradient: " << with_x);
+  const auto model = model_of<T>(in);
+  auto x = in.x.to<T>().clone();
+  if (with_x) x.requires_grad_();
+  const auto out = model(x);
+  REQUIRE(out.grad_fn()->name() == std::string("AddmmBackward0"));
+  check_matches(out.template to<double>(), e.out, tol);
+  out.backward(in.G.to<T>());
+  if (with_x) check_matches(x.grad().template to<double>(), e.x, tol);
+  const auto params = model.parameters();
+  check_matches(params[0].grad().template to<double>(), e.W1, tol);
+  check_matches(params[1].grad().template to<double>(), e.b1, tol);
+  check_matches(params[2].grad().template to<double>(), e.W2, tol);
+  check_matches(params[3].grad().template to<double>(), e.b2, tol);
+}
+
+/// b1[3] = +inf and the upstream gradient 1.5 + G > 0, in T: unit 3 is infinite on every row
+/// (and on the padding lanes of the last block of rows, which must add nothing).
+template <class T>
+void check_infinite_bias(Inputs in, double tol) {
+  INFO("T = " << (sizeof(T) == 4 ? "float" : "double"));
+  in.b1 = in.b1.clone();
+  in.b1.data_ptr()[3] = std::numeric_limits<double>::infinity();
+  const auto model = model_of<T>(in);
+  model(in.x.to<T>()).backward((1.5 + in.G).to<T>());
+  const auto params = model.parameters();
+  check_matches(params[0].grad().template to<double>(), ref::lrl_inf_W1_grad, tol);
+  check_matches(params[1].grad().template to<double>(), ref::lrl_inf_b1_grad, tol);
+  check_matches(params[3].grad().template to<double>(), ref::lrl_inf_b2_grad, tol);
+  auto dW2 = params[2].grad().template to<double>().clone();
+  for (std::int64_t q = 0; q < in.p; ++q) {
+    double& v = dW2.data_ptr()[q * in.m + 3];
+    REQUIRE((std::isinf(v) && v > 0));
+    v = 0;
+  }
+  check_matches(dW2, ref::lrl_inf_W2_grad, tol);
+}
+
+#define KAON_LRL_CASE(n, k, m, p)                                                             \
+  Case {                                                                                      \
+    n, k, m, p, {                                                                             \
+      ref::lrl_##n##_##k##_##m##_##p##_out, ref::lrl_##n##_##k##_##m##_##p##_x_grad,          \
+          ref::lrl_##n##_##k##_##m##_##p##_W1_grad, ref::lrl_##n##_##k##_##m##_##p##_b1_grad, \
+          ref::lrl_##n##_##k##_##m##_##p##_W2_grad, ref::lrl_##n##_##k##_##m##_##p##_b2_grad  \
+    }                                                                                         \
+  }
+}  // namespace
+
+TEST_CASE(
+    "Linear, ReLU, Linear with narrow ends runs as one op with PyTorch's values and "
+    "gradients",
+    "[autograd][nn]") {
+  struct Case {
+    std::int64_t n, k, m, p;
+    Expected e;
+  };
+  // One op for k, p <= 4: whole and partial blocks of rows (150, 23, 70, 9 rows), more than
+  // 64 blocks (1100 rows, the float sums joined in double), hidden widths that are not a
+  // multiple of 4 (29, 3, 6); k = 5 and p = 5 are composed.
+  const Case cases[] = {KAON_LRL_CASE(150, 1, 50, 1), KAON_LRL_CASE(23, 2, 29, 3),
+                        KAON_LRL_CASE(70, 4, 50, 4),  KAON_LRL_CASE(9, 1, 3, 2),
+                        KAON_LRL_CASE(1100, 1, 6, 1), KAON_LRL_CASE(30, 5, 20, 1),
+                        KAON_LRL_CASE(30, 1, 20, 5)};
+  for (const auto& c : cases) {
+    INFO("n = " << c.n << ", k = " << c.k << ", m = " << c.m << ", p = " << c.p);
+    const auto in = inputs(c.n, c.k, c.m, c.p);
+    const bool one_op = c.k <= 4 && c.p <= 4;
+    REQUIRE(kaon::detail::linear_relu_linear(in.x, in.W1, in.b1, in.W2, in.b2).has_value() ==
+            one_op);
+    check_case<double>(in, c.e, true, 1e-12);
+    check_case<double>(in, c.e, false, 1e-12);
+    check_case<float>(in, c.e, true, 2e-5);
+    check_case<float>(in, c.e, false, 2e-5);
+  }
+}
+
+TEST_CASE("Linear, ReLU, Linear as one op: no grad, an infinite bias, a penalty, bad input",
+          "[autograd][nn]") {
+  const auto in = inputs(23, 2, 29, 3);
+  SECTION("under NoGradGuard the result matches and records nothing") {
+    const auto model = model_of<float>(in);
+    kaon::NoGradGuard no_grad;
+    const auto out = model(in.x.to<float>());
+    REQUIRE(out.grad_fn() == nullptr);
+    check_matches(out.to<double>(), ref::lrl_23_2_29_3_out, 2e-5);
+  }
+  SECTION("an infinite bias: d/dW2 is +inf in its unit's column, every other gradient finite") {
+    check_infinite_bias<double>(in, 1e-12);
+    check_infinite_bias<float>(in, 2e-5);
+  }
+  SECTION("a penalty on the input gradient (create_graph) differentiates the backward again") {
+    const auto model = model_of<double>(in);
+    const auto x = in.x.clone().requires_grad_();
+    const auto out = model(x);
+    const auto gx =
+        kaon::autograd::grad<double, kaon::cpu>({out}, {x}, {in.G}, std::nullopt, true)[0];
+    const auto loss = kaon::pow(gx, 2).sum() + kaon::pow(out, 2).mean();
+    loss.backward();
+    check_matches(gx, ref::lrl_pen_gx);
+    check_matches(loss, ref::lrl_pen_loss);
+    check_matches(x.grad(), ref::lrl_pen_x_grad);
+    const auto params = model.parameters();
+    check_matches(params[0].grad(), ref::lrl_pen_W1_grad);
+    check_matches(params[1].grad(), ref::lrl_pen_b1_grad);
+    check_matches(params[2].grad(), ref::lrl_pen_W2_grad);
+    check_matches(params[3].grad(), ref::lrl_pen_b2_grad);
+  }
+  SECTION("an input with the wrong number of columns names Linear and the shape") {
+    const auto model = model_of<float>(in);
+    REQUIRE_THROWS_AS(model(kaon::zeros<float>({5, 3})), kaon::ShapeError);
+    REQUIRE_THROWS_WITH(model(kaon::zeros<float>({5, 3})),
+                        Catch::Contains("Linear") && Catch::Contains("[5, 3]"));
+  }
+}
