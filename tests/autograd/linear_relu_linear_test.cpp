@@ -124,13 +124,13 @@ TEST_CASE(
     std::int64_t n, k, m, p;
     Expected e;
   };
-  // One op for k, p <= 4: whole and partial blocks of rows (150, 23, 70, 9 rows), more than
-  // 64 blocks (1100 rows, the float sums joined in double), hidden widths that are not a
-  // multiple of 4 (29, 3, 6); k = 5 and p = 5 are composed.
+  // One op for k, p <= 4: whole and partial blocks of rows (150, 23, 70, 9, 40 rows), more
+  // than 64 blocks (1100 rows, the float sums joined in double), hidden widths that are not a
+  // multiple of 4 (29, 3, 7, 6), k or p = 3 (run padded to 4); k = 5 and p = 5 are composed.
   const Case cases[] = {KAON_LRL_CASE(150, 1, 50, 1), KAON_LRL_CASE(23, 2, 29, 3),
                         KAON_LRL_CASE(70, 4, 50, 4),  KAON_LRL_CASE(9, 1, 3, 2),
-                        KAON_LRL_CASE(1100, 1, 6, 1), KAON_LRL_CASE(30, 5, 20, 1),
-                        KAON_LRL_CASE(30, 1, 20, 5)};
+                        KAON_LRL_CASE(40, 3, 7, 2),   KAON_LRL_CASE(1100, 1, 6, 1),
+                        KAON_LRL_CASE(30, 5, 20, 1),  KAON_LRL_CASE(30, 1, 20, 5)};
   for (const auto& c : cases) {
     INFO("n = " << c.n << ", k = " << c.k << ", m = " << c.m << ", p = " << c.p);
     const auto in = inputs(c.n, c.k, c.m, c.p);

@@ -35,18 +35,37 @@ struct Lanes<double> {
   typedef double type __attribute__((vector_size(64)));
 };
 
-/// Columns of a [n, cols] matrix (either layout) as cols rows of n_pad elements each, zero past
-/// n: a block of rows then loads as one vector. Returns scratch that lives until the calling
-/// thread's next call with the same slot (0 or 1: two live at once).
+/// Columns of a [n, cols] matrix (either layout) as `width` >= cols rows of n_pad elements
+/// each, zero past n and past cols: a block of rows then loads as one vector. Returns scratch
+/// that lives until the calling thread's next call with the same slot (0 or 1).
 template <class T>
-const T* narrow_columns(const MatrixRef<const T>& a, std::int64_t n_pad, int slot) {
+const T* narrow_columns(const MatrixRef<const T>& a, std::int64_t width, std::int64_t n_pad,
+                        int slot) {
   thread_local std::vector<T> buffers[2];
   auto& buf = buffers[slot];
-  buf.assign(static_cast<std::size_t>(a.cols * n_pad), T(0));
+  buf.assign(static_cast<std::size_t>(width * n_pad), T(0));
   const std::int64_t rs = a.row_major ? a.ld : 1, cs = a.row_major ? 1 : a.ld;
   for (std::int64_t c = 0; c < a.cols; ++c)
     for (std::int64_t i = 0; i < a.rows; ++i) buf[c * n_pad + i] = a.data[i * rs + c * cs];
   return buf.data();
+}
+
+/// The layers' parameters for kernels of K inputs and P outputs, k <= K and p <= P: a as it is
+/// where k = K and p = P, else a copy, zero in the padded inputs and outputs (which then add
+/// nothing), in scratch of the calling thread until its next call.
+template <int K, int P, class T>
+NarrowLayers<T> narrow_packed(const NarrowLayers<T>& a) {
+  if (a.k == K && a.p == P) return a;
+  thread_local std::vector<T> buf;
+  buf.assign(static_cast<std::size_t>(a.m * (K + 1 + P) + P), T(0));
+  T *w1 = buf.data(), *b1 = w1 + a.m * K, *w2 = b1 + a.m, *b2 = w2 + P * a.m;
+  for (std::int64_t j = 0; j < a.m; ++j) {
+    for (std::int64_t c = 0; c < a.k; ++c) w1[j * K + c] = a.w1[j * a.k + c];
+    b1[j] = a.b1[j];
+    for (std::int64_t q = 0; q < a.p; ++q) w2[q * a.m + j] = a.w2[q * a.m + j];
+  }
+  for (std::int64_t q = 0; q < a.p && a.b2; ++q) b2[q] = a.b2[q];
+  return {a.n, K, a.m, P, w1, b1, w2, a.b2 ? b2 : nullptr};
 }
 
 /// v = the block of rows starting at p (unaligned).
@@ -84,23 +103,24 @@ void linear_relu_linear_k(const NarrowLayers<T>& a, const MatrixRef<const T>& x,
   constexpr std::int64_t L = sizeof(V) / sizeof(T);
   constexpr std::int64_t R = 4;  // blocks of rows per step: R independent chains through acc
   const std::int64_t n_pad = (a.n + R * L - 1) / (R * L) * (R * L);
-  const T* xt = narrow_columns(x, n_pad, 0);
+  const NarrowLayers<T> w = narrow_packed<K, P>(a);
+  const T* xt = narrow_columns(x, K, n_pad, 0);
   for (std::int64_t i0 = 0; i0 < a.n; i0 += R * L) {
     V xv[R][K], acc[R][P];
     for (int s = 0; s < R; ++s) {
       for (int c = 0; c < K; ++c) load_lanes(xv[s][c], xt + c * n_pad + i0 + s * L);
-      for (int q = 0; q < P; ++q) acc[s][q] = V{} + a.b2[q];
+      for (int q = 0; q < P; ++q) acc[s][q] = V{} + w.b2[q];
     }
     for (std::int64_t j = 0; j < a.m; ++j)
       for (int s = 0; s < R; ++s) {
         V h;
-        narrow_hidden(xv[s], a.w1 + j * K, a.b1[j], h);
-        for (int q = 0; q < P; ++q) acc[s][q] += h * a.w2[q * a.m + j];
+        narrow_hidden(xv[s], w.w1 + j * K, w.b1[j], h);
+        for (int q = 0; q < P; ++q) acc[s][q] += h * w.w2[q * a.m + j];
       }
     for (int s = 0; s < R; ++s) {
       const std::int64_t start = i0 + s * L, rows = std::min(L, a.n - start);
       for (std::int64_t r = 0; r < rows; ++r)
-        for (int q = 0; q < P; ++q) out[(start + r) * P + q] = acc[s][q][r];
+        for (std::int64_t q = 0; q < a.p; ++q) out[(start + r) * a.p + q] = acc[s][q][r];
     }
   }
 }
@@ -113,12 +133,13 @@ struct NarrowColumns {
   std::int64_t n, n_pad;
 };
 
-/// Hidden units j0 .. j0 + J - 1 of linear_relu_linear_backward_k, each block of rows loaded
-/// once for all J: J independent chains through each sum, which one unit's chain (one add per
-/// block) would leave waiting on the adder's latency.
+/// Hidden units j0 .. j0 + J - 1 (those below m) of linear_relu_linear_backward_k (w from
+/// narrow_packed; a the caller's), each block of rows loaded once for all J: J independent chains
+/// through each sum, which one unit's chain (one add per block) would leave waiting on the
+/// adder's latency.
 template <int K, int P, int J, class T>
-void narrow_backward_units(const NarrowLayers<T>& a, const NarrowColumns<T>& cols, std::int64_t j0,
-                           const NarrowGrads<T>& d) {
+void narrow_backward_units(const NarrowLayers<T>& a, const NarrowLayers<T>& w,
+                           const NarrowColumns<T>& cols, std::int64_t j0, const NarrowGrads<T>& d) {
   using Total = std::conditional_t<std::is_same_v<T, float>, double, T>;
   using V = typename Lanes<T>::type;
   constexpr std::int64_t L = sizeof(V) / sizeof(T);
@@ -127,12 +148,14 @@ void narrow_backward_units(const NarrowLayers<T>& a, const NarrowColumns<T>& col
   // infinite or NaN parameter adds nothing there (0 * inf would be NaN).
   const std::int64_t valid_last = cols.n - (blocks - 1) * L;
   const bool first = d.dw1 || d.db1 || cols.dxt;  // the first layer's gradients, which need dz
-  // The units' parameters, each broadcast to a vector once.
+  // The units' parameters, each broadcast to a vector once; zero for units past m (the last
+  // pass's), which then add nothing.
   V w1[J][K], b1[J], w2[J][P];
   for (int u = 0; u < J; ++u) {
-    for (int c = 0; c < K; ++c) w1[u][c] = V{} + a.w1[(j0 + u) * K + c];
-    b1[u] = V{} + a.b1[j0 + u];
-    for (int q = 0; q < P; ++q) w2[u][q] = V{} + a.w2[q * a.m + j0 + u];
+    const bool unit = j0 + u < a.m;
+    for (int c = 0; c < K; ++c) w1[u][c] = V{} + (unit ? w.w1[(j0 + u) * K + c] : T(0));
+    b1[u] = V{} + (unit ? w.b1[j0 + u] : T(0));
+    for (int q = 0; q < P; ++q) w2[u][q] = V{} + (unit ? w.w2[q * a.m + j0 + u] : T(0));
   }
   V lane;  // 0, 1, ..., L - 1
   for (std::int64_t r = 0; r < L; ++r) lane[r] = static_cast<T>(r);
@@ -178,13 +201,13 @@ void narrow_backward_units(const NarrowLayers<T>& a, const NarrowColumns<T>& col
     if ((b + 1) % kNarrowJoin == 0) join();
   }
   join();
-  for (int u = 0; u < J; ++u) {
+  for (int u = 0; u < J && j0 + u < a.m; ++u) {
     const std::int64_t j = j0 + u;
     if (d.db1) d.db1[j] = static_cast<T>(t_b1[u]);
     if (d.dw1)
-      for (int c = 0; c < K; ++c) d.dw1[j * K + c] = static_cast<T>(t_w1[u][c]);
+      for (std::int64_t c = 0; c < a.k; ++c) d.dw1[j * a.k + c] = static_cast<T>(t_w1[u][c]);
     if (d.dw2)
-      for (int q = 0; q < P; ++q) d.dw2[q * a.m + j] = static_cast<T>(t_w2[u][q]);
+      for (std::int64_t q = 0; q < a.p; ++q) d.dw2[q * a.m + j] = static_cast<T>(t_w2[u][q]);
   }
 }
 
@@ -192,19 +215,19 @@ template <int K, int P, class T>
 void linear_relu_linear_backward_k(const NarrowLayers<T>& a, const MatrixRef<const T>& x,
                                    const T* g, const NarrowGrads<T>& d) {
   using V = typename Lanes<T>::type;
-  constexpr std::int64_t L = sizeof(V) / sizeof(T);
-  constexpr int J = 4;  // hidden units per pass over the rows
   using Total = std::conditional_t<std::is_same_v<T, float>, double, T>;
+  constexpr std::int64_t L = sizeof(V) / sizeof(T);
   const std::int64_t n_pad = (a.n + L - 1) / L * L;
+  const NarrowLayers<T> w = narrow_packed<K, P>(a);
   std::vector<T> dxt(d.dx ? static_cast<std::size_t>(K * n_pad) : 0, T(0));
-  const NarrowColumns<T> cols{narrow_columns(x, n_pad, 0),
-                              narrow_columns(MatrixRef<const T>{g, a.n, P, P, true}, n_pad, 1),
-                              d.dx ? dxt.data() : nullptr, a.n, n_pad};
-  std::int64_t j = 0;
-  for (; j + J <= a.m; j += J) narrow_backward_units<K, P, J>(a, cols, j, d);
-  for (; j < a.m; ++j) narrow_backward_units<K, P, 1>(a, cols, j, d);
+  const NarrowColumns<T> cols{
+      narrow_columns(x, K, n_pad, 0),
+      narrow_columns(MatrixRef<const T>{g, a.n, a.p, a.p, true}, P, n_pad, 1),
+      d.dx ? dxt.data() : nullptr, a.n, n_pad};
+  constexpr int J = 4;  // hidden units per pass over the rows
+  for (std::int64_t j = 0; j < a.m; j += J) narrow_backward_units<K, P, J>(a, w, cols, j, d);
   if (d.db2)
-    for (int q = 0; q < P; ++q) {
+    for (std::int64_t q = 0; q < a.p; ++q) {
       // sum_i g[i, q]: padded lanes hold zeros; blocks joined as the units' sums are
       Total t = 0;
       V s{};
@@ -219,34 +242,22 @@ void linear_relu_linear_backward_k(const NarrowLayers<T>& a, const MatrixRef<con
     }
   if (d.dx)
     for (std::int64_t i = 0; i < a.n; ++i)
-      for (int c = 0; c < K; ++c) d.dx[i * K + c] = dxt[static_cast<std::size_t>(c * n_pad + i)];
+      for (std::int64_t c = 0; c < a.k; ++c)
+        d.dx[i * a.k + c] = dxt[static_cast<std::size_t>(c * n_pad + i)];
 }
 
-/// Calls f.template operator()<K, P>() for the layers' k and p (1 to kNarrowMaxEnds).
+/// Calls f.template operator()<K, P>() with K, P in {1, 2, 4}, the smallest at least the
+/// layers' k and p (a 3 runs padded to 4: nine kernels rather than sixteen to compile).
 template <class F>
 void narrow_dispatch(std::int64_t k, std::int64_t p, F&& f) {
   auto with_p = [&]<int K>() {
-    switch (p) {
-      case 1:
-        return f.template operator()<K, 1>();
-      case 2:
-        return f.template operator()<K, 2>();
-      case 3:
-        return f.template operator()<K, 3>();
-      default:
-        return f.template operator()<K, 4>();
-    }
+    if (p == 1) return f.template operator()<K, 1>();
+    if (p == 2) return f.template operator()<K, 2>();
+    return f.template operator()<K, 4>();
   };
-  switch (k) {
-    case 1:
-      return with_p.template operator()<1>();
-    case 2:
-      return with_p.template operator()<2>();
-    case 3:
-      return with_p.template operator()<3>();
-    default:
-      return with_p.template operator()<4>();
-  }
+  if (k == 1) return with_p.template operator()<1>();
+  if (k == 2) return with_p.template operator()<2>();
+  return with_p.template operator()<4>();
 }
 
 /// out [n, p] (dense row-major) = relu(x W1^T + b1) W2^T + b2 for x [n, k] in either layout,
