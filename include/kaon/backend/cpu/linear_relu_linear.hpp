@@ -89,12 +89,12 @@ inline void lane_sum(Total& total, V& s) {
 }
 
 /// A block of rows' hidden unit j: h = relu(b1[j] + sum_c x[:, c] w1[j, c]) (as fn::Relu: a
-/// NaN passes).
-template <int K, class V, class T>
-inline void narrow_hidden(const V (&xv)[K], const T* w1j, T b1j, V& h) {
+/// NaN passes), the parameters given as scalars (W = T) or broadcast vectors (W = V).
+template <int K, class V, class W>
+inline void narrow_hidden(const V (&xv)[K], const W* w1j, const W& b1j, V& h) {
   V z = xv[0] * w1j[0] + b1j;
   for (int c = 1; c < K; ++c) z += xv[c] * w1j[c];
-  h = z <= T(0) ? V{} : z;
+  h = z <= V{} ? V{} : z;
 }
 
 template <int K, int P, class T>
@@ -174,9 +174,8 @@ void narrow_backward_units(const NarrowLayers<T>& a, const NarrowLayers<T>& w,
     for (int c = 0; c < K; ++c) load_lanes(xv[c], cols.xt + c * n_pad + i0);
     for (int q = 0; q < P; ++q) load_lanes(gv[q], cols.gt + q * n_pad + i0);
     for (int u = 0; u < J; ++u) {
-      V z = xv[0] * w1[u][0] + b1[u];
-      for (int c = 1; c < K; ++c) z += xv[c] * w1[u][c];
-      V h = z <= T(0) ? V{} : z;  // as narrow_hidden
+      V h;
+      narrow_hidden(xv, w1[u], b1[u], h);
       V dh = gv[0] * w2[u][0];
       for (int q = 1; q < P; ++q) dh += gv[q] * w2[u][q];
       V dz = h <= T(0) ? V{} : dh;  // relu's backward from its result, as fn::ReluBackward
@@ -270,7 +269,7 @@ void linear_relu_linear_cpu(const NarrowLayers<T>& a, const MatrixRef<const T>& 
 /// The gradients of linear_relu_linear_cpu's inputs for g [n, p] (dense row-major), the
 /// gradient of its result: with dz = 1[h > 0] (g W2),
 ///   dx = dz W1, dw1 = dz^T x, db1 = sum_i dz, dw2 = g^T h, db2 = sum_i g.
-/// One pass over x and g per hidden unit (both stay in L1), on the calling thread.
+/// One pass over x and g, n (k + p) values, per four hidden units, on the calling thread.
 template <class T>
 void linear_relu_linear_backward_cpu(const NarrowLayers<T>& a, const MatrixRef<const T>& x,
                                      const T* g, const NarrowGrads<T>& d) {
