@@ -13,9 +13,8 @@
 #include <utility>
 
 #include "kaon/backend/backend.hpp"
+#include "kaon/backend/cpu/fused_layers.hpp"
 #include "kaon/backend/cpu/gemm.hpp"
-#include "kaon/backend/cpu/linear_relu_backward.hpp"
-#include "kaon/backend/cpu/linear_relu_linear.hpp"
 #include "kaon/backend/cpu/memory.hpp"
 #include "kaon/backend/cpu/parallel.hpp"
 #include "kaon/core/device.hpp"
@@ -24,7 +23,7 @@
 namespace kaon {
 
 template <>
-struct backend<cpu> {
+struct backend<cpu> : detail::CpuFusedLayers {
   static void* allocate(std::size_t bytes) {
     return detail::CachingAllocator<detail::raw_allocator<cpu>>::instance().allocate(bytes);
   }
@@ -118,38 +117,6 @@ struct backend<cpu> {
   static void gemm(const detail::MatrixRef<const T>& a, const detail::MatrixRef<const T>& b,
                    const detail::MatrixRef<T>& c, bool accumulate) {
     detail::gemm_cpu(a, b, c, accumulate);
-  }
-  /// The bias and weight gradients of relu(b + x @ w) in one pass over the gradient g of the
-  /// result and the result y (backend/cpu/linear_relu_backward.hpp), for the shapes
-  /// takes_linear_relu_backward accepts. A fused kernel a backend may offer: ops use it when
-  /// the backend has it and compose the gradient otherwise.
-  static bool takes_linear_relu_backward(std::int64_t n, std::int64_t m, std::int64_t k) {
-    return k <= detail::kFusedReluMaxInputs && m <= detail::kFusedReluMaxWidth &&
-           (n * m <= detail::kParallelGrain || get_num_threads() == 1);  // one thread's work
-  }
-  template <class T>
-  static void linear_relu_backward(std::int64_t n, std::int64_t m, const T* g, const T* y,
-                                   const detail::MatrixRef<const T>& x, T* db, T* dw) {
-    detail::linear_relu_backward_cpu(n, m, g, y, x, db, dw);
-  }
-  /// Linear(k, m) -> ReLU -> Linear(m, p) forward and backward, each as one kernel that never
-  /// stores the hidden layer (backend/cpu/linear_relu_linear.hpp), for the shapes
-  /// takes_linear_relu_linear accepts; ops compose the layers where a backend lacks them.
-  static bool takes_linear_relu_linear(std::int64_t n, std::int64_t k, std::int64_t m,
-                                       std::int64_t p) {
-    return k <= detail::kNarrowMaxEnds && p <= detail::kNarrowMaxEnds &&
-           (n * m <= detail::kParallelGrain || get_num_threads() == 1);  // one thread's work
-  }
-  template <class T>
-  static void linear_relu_linear(const detail::NarrowLayers<T>& layers,
-                                 const detail::MatrixRef<const T>& x, T* out) {
-    detail::linear_relu_linear_cpu(layers, x, out);
-  }
-  template <class T>
-  static void linear_relu_linear_backward(const detail::NarrowLayers<T>& layers,
-                                          const detail::MatrixRef<const T>& x, const T* g,
-                                          const detail::NarrowGrads<T>& grads) {
-    detail::linear_relu_linear_backward_cpu(layers, x, g, grads);
   }
   /// c_n = a_n @ b_n for n < batch; matrix n of each operand starts sa, sb, sc elements after
   /// the previous one.
