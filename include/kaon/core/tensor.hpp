@@ -122,6 +122,11 @@ class Tensor {
   [[nodiscard]] bool is_alias_of(const Tensor<U, Device>& o) const {
     return impl().storage == o.impl().storage;
   }
+  /// True when this handle is the only one to its elements: no copy, view or saved tensor
+  /// shares them (an op may then write its result into an expiring temporary's elements).
+  [[nodiscard]] bool is_sole_owner() const {
+    return impl_ && impl_.use_count() == 1 && impl_->storage.use_count() == 1;
+  }
   /// Number of in-place modifications of the storage so far.
   [[nodiscard]] std::uint64_t version() const { return impl().storage->version(); }
   void bump_version() const { impl().storage->bump_version(); }

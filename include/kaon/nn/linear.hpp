@@ -61,9 +61,7 @@ class Linear : public Module<T, D> {
   /// for the shapes (both layers with a bias): what nn::Sequential runs for this layer, a ReLU
   /// and the Linear `next`. Nothing where it does not; the caller then runs the layers.
   std::optional<Tensor<T, D>> forward_relu_linear(const Linear& next, const Tensor<T, D>& x) const {
-    if (!bias.defined() || !next.bias.defined() || next.in_features != out_features ||
-        x.dim() != 2 || x.size(1) != in_features)
-      return std::nullopt;
+    if (!bias.defined() || !next.bias.defined()) return std::nullopt;  // the rest checks shapes
     return kaon::detail::linear_relu_linear(x, weight, bias, next.weight, next.bias);
   }
 

@@ -46,7 +46,7 @@ class Sequential : public Module<T, D> {
             return linear->forward_relu(x);
           };
     }
-    if constexpr (std::is_same_v<M, Linear<T, D>>) {
+    if constexpr (std::is_same_v<M, Linear<T, D>> && kaon::detail::HasLinearReluLinear<D, T>) {
       // A Linear, a ReLU and this Linear run as one op where the backend takes them
       // (Linear::forward_relu_linear): same values and gradients.
       if (layers_.size() >= 2 && layers_[layers_.size() - 2].then_relu) {

@@ -80,6 +80,7 @@ namespace ops {
 // d/da (a + b) = 1, d/db (a + b) = 1
 struct Add : autograd::Function<Add> {
   static constexpr const char* name = "AddBackward0";
+  static constexpr const char* op = "add";
   template <class T, class D>
   static Tensor<T, D> forward(autograd::Context<D>&, const Tensor<T, D>& a, const Tensor<T, D>& b) {
     return detail::binary<fn::Add>("add", a, b);
@@ -92,6 +93,7 @@ struct Add : autograd::Function<Add> {
 // d/da (a - b) = 1, d/db (a - b) = -1
 struct Sub : autograd::Function<Sub> {
   static constexpr const char* name = "SubBackward0";
+  static constexpr const char* op = "sub";
   template <class T, class D>
   static Tensor<T, D> forward(autograd::Context<D>&, const Tensor<T, D>& a, const Tensor<T, D>& b) {
     return detail::binary<fn::Sub>("sub", a, b);
@@ -105,6 +107,7 @@ struct Sub : autograd::Function<Sub> {
 // d/da (a b) = b, d/db (a b) = a
 struct Mul : autograd::Function<Mul> {
   static constexpr const char* name = "MulBackward0";
+  static constexpr const char* op = "mul";
   template <class T, class D>
   static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
                               const Tensor<T, D>& b) {
@@ -121,6 +124,7 @@ struct Mul : autograd::Function<Mul> {
 // d/da (a / b) = 1 / b, d/db (a / b) = -a / b^2
 struct Div : autograd::Function<Div> {
   static constexpr const char* name = "DivBackward0";
+  static constexpr const char* op = "div";
   template <class T, class D>
   static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
                               const Tensor<T, D>& b) {
@@ -273,38 +277,96 @@ auto dispatch(const L& a, const R& b) {
     return ST::apply(b.template cast<C>(), static_cast<C>(a));
   }
 }
+
+/// Whether x, passed as an rvalue, can hold the result of an op computing in C whose result has
+/// x's shape: x is of type C, contiguous, outside autograd (no grad_fn or requires_grad to
+/// carry over), and no other handle, view or saved tensor shares it.
+template <class C, class X>
+bool can_take(const X& x) {
+  if constexpr (is_tensor_v<X>) {
+    if constexpr (std::is_same_v<typename X::value_type, C>)
+      return x.defined() && x.is_sole_owner() && x.is_contiguous() && !x.impl().autograd;
+  }
+  return false;
+}
+
+/// + - * /: as dispatch, but when autograd does not record the op and an operand is an expiring
+/// temporary that nothing else shares and that has the result's shape and type, the result is
+/// written into that operand's elements and returned in its handle (the rvalue is moved from),
+/// as std::string's operator+ reuses an rvalue's buffer: `u0 * sin(theta) * t - 4.9f * t * t`
+/// then allocates one [100, 1000] block, not two, and the small temporaries are reused too.
+template <class TT, class TS, class ST, template <class> class F, bool FloatMath, class L, class R>
+auto arithmetic(L&& a, R&& b) {
+  using LB = std::remove_cvref_t<L>;
+  using RB = std::remove_cvref_t<R>;
+  constexpr bool take_a = is_tensor_v<LB> && !std::is_lvalue_reference_v<L>;
+  constexpr bool take_b = is_tensor_v<RB> && !std::is_lvalue_reference_v<R>;
+  if constexpr (take_a || take_b) {
+    using C = typename decltype(dispatch<TT, TS, ST, FloatMath>(a, b))::value_type;
+    const bool a_ok = take_a && can_take<C>(a), b_ok = take_b && can_take<C>(b);
+    if ((a_ok || b_ok) && (!autograd::GradMode::is_enabled() ||
+                           !(autograd::detail::records(a) || autograd::detail::records(b)))) {
+      auto into = [&](auto& out) {
+        if constexpr (is_tensor_v<LB> && is_tensor_v<RB>) {
+          if (broadcast_shapes(a.shape(), b.shape(), TT::op) != out.shape()) return false;
+          apply_into(TT::op, out, F<C>{}, a, b);
+        } else if constexpr (is_tensor_v<LB>) {
+          apply_into(TS::op, out, fn::BindRight<F<C>, C>{F<C>{}, static_cast<C>(b)}, a);
+        } else {
+          apply_into(ST::op, out, fn::BindLeft<F<C>, C>{F<C>{}, static_cast<C>(a)}, b);
+        }
+        out.bump_version();
+        return true;
+      };
+      if constexpr (take_a) {
+        if constexpr (std::is_same_v<typename LB::value_type, C>)
+          if (a_ok && into(a)) return LB(std::move(a));
+      }
+      if constexpr (take_b) {
+        if constexpr (std::is_same_v<typename RB::value_type, C>)
+          if (b_ok && into(b)) return RB(std::move(b));
+      }
+    }
+  }
+  return dispatch<TT, TS, ST, FloatMath>(a, b);
+}
 struct NoScalarForm;
 }  // namespace detail
 
 /// Element-wise a + b with broadcasting; either side may be a scalar.
 template <class L, class R>
-requires detail::BinaryOperands<L, R>
-auto operator+(const L& a, const R& b) {
-  return detail::dispatch<ops::Add, ops::AddScalar, ops::AddScalar, false>(a, b);
+requires detail::BinaryOperands<std::remove_cvref_t<L>, std::remove_cvref_t<R>>
+auto operator+(L&& a, R&& b) {
+  return detail::arithmetic<ops::Add, ops::AddScalar, ops::AddScalar, fn::Add, false>(
+      std::forward<L>(a), std::forward<R>(b));
 }
 
 /// Element-wise a - b.
 template <class L, class R>
-requires detail::BinaryOperands<L, R>
-auto operator-(const L& a, const R& b) {
-  static_assert(!(std::is_same_v<typename detail::operand_element<L>::type, bool> &&
-                  std::is_same_v<typename detail::operand_element<R>::type, bool>),
-                "sub: subtracting two bools is not supported; use logical_xor (operator^)");
-  return detail::dispatch<ops::Sub, ops::SubScalar, ops::RSubScalar, false>(a, b);
+requires detail::BinaryOperands<std::remove_cvref_t<L>, std::remove_cvref_t<R>>
+auto operator-(L&& a, R&& b) {
+  static_assert(
+      !(std::is_same_v<typename detail::operand_element<std::remove_cvref_t<L>>::type, bool> &&
+        std::is_same_v<typename detail::operand_element<std::remove_cvref_t<R>>::type, bool>),
+      "sub: subtracting two bools is not supported; use logical_xor (operator^)");
+  return detail::arithmetic<ops::Sub, ops::SubScalar, ops::RSubScalar, fn::Sub, false>(
+      std::forward<L>(a), std::forward<R>(b));
 }
 
 /// Element-wise a * b.
 template <class L, class R>
-requires detail::BinaryOperands<L, R>
-auto operator*(const L& a, const R& b) {
-  return detail::dispatch<ops::Mul, ops::MulScalar, ops::MulScalar, false>(a, b);
+requires detail::BinaryOperands<std::remove_cvref_t<L>, std::remove_cvref_t<R>>
+auto operator*(L&& a, R&& b) {
+  return detail::arithmetic<ops::Mul, ops::MulScalar, ops::MulScalar, fn::Mul, false>(
+      std::forward<L>(a), std::forward<R>(b));
 }
 
 /// True division: integer operands give float, as torch.div.
 template <class L, class R>
-requires detail::BinaryOperands<L, R>
-auto operator/(const L& a, const R& b) {
-  return detail::dispatch<ops::Div, ops::DivScalar, ops::RDivScalar, true>(a, b);
+requires detail::BinaryOperands<std::remove_cvref_t<L>, std::remove_cvref_t<R>>
+auto operator/(L&& a, R&& b) {
+  return detail::arithmetic<ops::Div, ops::DivScalar, ops::RDivScalar, fn::Div, true>(
+      std::forward<L>(a), std::forward<R>(b));
 }
 
 /// Python's modulo, as torch.remainder: the result has the sign of the divisor. Not
