@@ -16,7 +16,7 @@
 using kaon::Tensor;
 using kaon_test::check_matches;
 using kaon_test::from_ref;
-namespace ref = kaon_ref::autograd;
+namespace autograd_ref = kaon_ref::autograd;
 
 namespace {
 Tensor<double> leaf(const kaon_ref::Ref& r) { return from_ref<double>(r).requires_grad_(); }
@@ -26,100 +26,102 @@ Tensor<double> grad_of(const Tensor<double>& y, const Tensor<double>& x, bool cr
 }  // namespace
 
 TEST_CASE("Second derivatives of x cubed match PyTorch", "[autograd][higher-order]") {
-  const auto x = leaf(ref::cube_x);
+  const auto x = leaf(autograd_ref::cube_x);
   const auto d1 = grad_of(kaon::pow(x, 3).sum(), x, true);
-  check_matches(d1, ref::cube_d1);
-  check_matches(grad_of(d1.sum(), x, false), ref::cube_d2);
+  check_matches(d1, autograd_ref::cube_d1);
+  check_matches(grad_of(d1.sum(), x, false), autograd_ref::cube_d2);
 }
 
 TEST_CASE("First, second and third derivatives of sin match PyTorch", "[autograd][higher-order]") {
-  const auto x = leaf(ref::sin_x);
+  const auto x = leaf(autograd_ref::sin_x);
   const auto d1 = grad_of(kaon::sin(x).sum(), x, true);
   const auto d2 = grad_of(d1.sum(), x, true);
   const auto d3 = grad_of(d2.sum(), x, false);
-  check_matches(d1, ref::sin_d1);
-  check_matches(d2, ref::sin_d2);
-  check_matches(d3, ref::sin_d3);
+  check_matches(d1, autograd_ref::sin_d1);
+  check_matches(d2, autograd_ref::sin_d2);
+  check_matches(d3, autograd_ref::sin_d3);
 }
 
 TEST_CASE("The Hessian of a function of three variables matches PyTorch",
           "[autograd][higher-order]") {
-  const auto v = leaf(ref::hess_v);
+  const auto v = leaf(autograd_ref::hess_v);
   const auto f = v[0] * v[0] * v[1] + kaon::sin(v[1] * v[2]) + kaon::exp(v[0]) * v[2];
-  check_matches(f, ref::hess_f);
+  check_matches(f, autograd_ref::hess_f);
   const auto g = grad_of(f, v, true);
-  check_matches(g, ref::hess_grad);
+  check_matches(g, autograd_ref::hess_grad);
   std::vector<Tensor<double>> rows;
   for (int i = 0; i < 3; ++i)
     rows.push_back(kaon::autograd::grad<double, kaon::cpu>({g[i]}, {v}, {}, true)[0]);
-  check_matches(kaon::stack(rows, 0), ref::hess);
+  check_matches(kaon::stack(rows, 0), autograd_ref::hess);
 }
 
 TEST_CASE("A gradient penalty added to an MSE loss backpropagates as in PyTorch",
           "[autograd][higher-order]") {
-  const auto x = leaf(ref::gp_x), W1 = leaf(ref::gp_W1), b1 = leaf(ref::gp_b1);
-  const auto W2 = leaf(ref::gp_W2), b2 = leaf(ref::gp_b2);
-  const auto y = from_ref<double>(ref::gp_y);
+  const auto x = leaf(autograd_ref::gp_x), W1 = leaf(autograd_ref::gp_W1),
+             b1 = leaf(autograd_ref::gp_b1);
+  const auto W2 = leaf(autograd_ref::gp_W2), b2 = leaf(autograd_ref::gp_b2);
+  const auto y = from_ref<double>(autograd_ref::gp_y);
   const auto h = kaon::tanh(kaon::matmul(x, W1) + b1);
   const auto out = kaon::matmul(h, W2) + b2;
   const auto mse = kaon::pow(out - y, 2).mean();
   const auto gx = grad_of(out.sum(), x, true);
   const auto penalty = gx.norm();
   const auto loss = mse + 0.1 * penalty;
-  check_matches(out, ref::gp_out);
-  check_matches(mse, ref::gp_mse);
-  check_matches(gx, ref::gp_gx);
-  check_matches(penalty, ref::gp_penalty);
-  check_matches(loss, ref::gp_loss);
+  check_matches(out, autograd_ref::gp_out);
+  check_matches(mse, autograd_ref::gp_mse);
+  check_matches(gx, autograd_ref::gp_gx);
+  check_matches(penalty, autograd_ref::gp_penalty);
+  check_matches(loss, autograd_ref::gp_loss);
   loss.backward();
-  check_matches(W1.grad(), ref::gp_W1_grad);
-  check_matches(b1.grad(), ref::gp_b1_grad);
-  check_matches(W2.grad(), ref::gp_W2_grad);
-  check_matches(b2.grad(), ref::gp_b2_grad);
-  check_matches(x.grad(), ref::gp_x_grad);
+  check_matches(W1.grad(), autograd_ref::gp_W1_grad);
+  check_matches(b1.grad(), autograd_ref::gp_b1_grad);
+  check_matches(W2.grad(), autograd_ref::gp_W2_grad);
+  check_matches(b2.grad(), autograd_ref::gp_b2_grad);
+  check_matches(x.grad(), autograd_ref::gp_x_grad);
 }
 
 TEST_CASE("backward with a gradient computes a vector-Jacobian product", "[autograd]") {
-  const auto a = leaf(ref::vjp_a);
+  const auto a = leaf(autograd_ref::vjp_a);
   const auto out = a * a.sum(1, true);
-  out.backward(from_ref<double>(ref::vjp_v));
-  check_matches(a.grad(), ref::vjp_grad);
+  out.backward(from_ref<double>(autograd_ref::vjp_v));
+  check_matches(a.grad(), autograd_ref::vjp_grad);
 }
 
 TEST_CASE("min and max send their gradient to the selected elements, ties shared evenly",
           "[autograd]") {
-  const auto m = leaf(ref::maxsel_m);
+  const auto m = leaf(autograd_ref::maxsel_m);
   (m.max(1).values * kaon::tensor<double>({1, 2})).sum().backward();
-  check_matches(m.grad(), ref::maxdim_grad);
+  check_matches(m.grad(), autograd_ref::maxdim_grad);
   m.set_grad({});
   m.max().backward();
-  check_matches(m.grad(), ref::maxall_grad);
+  check_matches(m.grad(), autograd_ref::maxall_grad);
   m.set_grad({});
   m.min(0).values.sum().backward();
-  check_matches(m.grad(), ref::mindim_grad);
-  const auto t = leaf(ref::maxtie_x);
+  check_matches(m.grad(), autograd_ref::mindim_grad);
+  const auto t = leaf(autograd_ref::maxtie_x);
   t.max().backward();
-  check_matches(t.grad(), ref::maxall_ties_grad);
+  check_matches(t.grad(), autograd_ref::maxall_ties_grad);
 }
 
 namespace {
 /// The gradient penalty of the test below, with h = hidden(b, x, W): relu(addmm(b, x, W^T)).
 template <class Hidden>
 void check_relu_penalty(const Hidden& hidden, const char* grad_fn) {
-  const auto x = leaf(ref::rp_x), W = leaf(ref::rp_W), b = leaf(ref::rp_b), v = leaf(ref::rp_v);
+  const auto x = leaf(autograd_ref::rp_x), W = leaf(autograd_ref::rp_W),
+             b = leaf(autograd_ref::rp_b), v = leaf(autograd_ref::rp_v);
   const auto h = hidden(b, x, W);
   REQUIRE(h.grad_fn()->name() == std::string(grad_fn));
   const auto out = kaon::matmul(h, v);
   const auto gx = grad_of(out.sum(), x, true);
   const auto loss = kaon::pow(gx, 2).sum() + kaon::pow(out, 2).mean();
   loss.backward();
-  check_matches(out, ref::rp_out);
-  check_matches(gx, ref::rp_gx);
-  check_matches(loss, ref::rp_loss);
-  check_matches(x.grad(), ref::rp_x_grad);
-  check_matches(W.grad(), ref::rp_W_grad);
-  check_matches(b.grad(), ref::rp_b_grad);
-  check_matches(v.grad(), ref::rp_v_grad);
+  check_matches(out, autograd_ref::rp_out);
+  check_matches(gx, autograd_ref::rp_gx);
+  check_matches(loss, autograd_ref::rp_loss);
+  check_matches(x.grad(), autograd_ref::rp_x_grad);
+  check_matches(W.grad(), autograd_ref::rp_W_grad);
+  check_matches(b.grad(), autograd_ref::rp_b_grad);
+  check_matches(v.grad(), autograd_ref::rp_v_grad);
 }
 }  // namespace
 
@@ -176,11 +178,12 @@ TEST_CASE("Parameter gradients of narrow Linear-then-ReLU layers match PyTorch",
   };
   // k <= 4 inputs and m <= 256 outputs take the one-pass backward: rows in fours and in blocks
   // of 64 (150 rows), remainders (23, 70, 9 rows), 1 to 4 inputs; k = 5 and m = 300 do not.
-  const Case cases[] = {{150, 1, 50, ref::lr_150_1_50_W_grad, ref::lr_150_1_50_b_grad},
-                        {23, 2, 29, ref::lr_23_2_29_W_grad, ref::lr_23_2_29_b_grad},
-                        {70, 4, 50, ref::lr_70_4_50_W_grad, ref::lr_70_4_50_b_grad},
-                        {9, 1, 300, ref::lr_9_1_300_W_grad, ref::lr_9_1_300_b_grad},
-                        {30, 5, 20, ref::lr_30_5_20_W_grad, ref::lr_30_5_20_b_grad}};
+  const Case cases[] = {
+      {150, 1, 50, autograd_ref::lr_150_1_50_W_grad, autograd_ref::lr_150_1_50_b_grad},
+      {23, 2, 29, autograd_ref::lr_23_2_29_W_grad, autograd_ref::lr_23_2_29_b_grad},
+      {70, 4, 50, autograd_ref::lr_70_4_50_W_grad, autograd_ref::lr_70_4_50_b_grad},
+      {9, 1, 300, autograd_ref::lr_9_1_300_W_grad, autograd_ref::lr_9_1_300_b_grad},
+      {30, 5, 20, autograd_ref::lr_30_5_20_W_grad, autograd_ref::lr_30_5_20_b_grad}};
   for (const auto& c : cases) {
     INFO("n = " << c.n << ", k = " << c.k << ", m = " << c.m);
     const auto in = layer_inputs(c.n, c.k, c.m);
@@ -198,26 +201,26 @@ TEST_CASE(
     const auto x = in.x.clone().requires_grad_(), W = in.W.clone().requires_grad_(),
                b = in.b.clone().requires_grad_();
     kaon::detail::addmm_relu(b, x, W.t()).backward(in.G);
-    check_matches(x.grad(), ref::lr_23_2_29_x_grad);
-    check_matches(W.grad(), ref::lr_23_2_29_W_grad);
-    check_matches(b.grad(), ref::lr_23_2_29_b_grad);
+    check_matches(x.grad(), autograd_ref::lr_23_2_29_x_grad);
+    check_matches(W.grad(), autograd_ref::lr_23_2_29_W_grad);
+    check_matches(b.grad(), autograd_ref::lr_23_2_29_b_grad);
   }
   SECTION("a bias of shape [1, m], and an input of the result's shape") {
     const auto W = in.W.clone().requires_grad_(), b = in.b.reshape({1, 29}).requires_grad_();
     kaon::detail::addmm_relu(b, in.x, W.t()).backward(in.G);
-    check_matches(W.grad(), ref::lr_23_2_29_W_grad);
-    check_matches(b.grad().reshape({29}), ref::lr_23_2_29_b_grad);
+    check_matches(W.grad(), autograd_ref::lr_23_2_29_W_grad);
+    check_matches(b.grad().reshape({29}), autograd_ref::lr_23_2_29_b_grad);
     const auto full = in.b.expand({23, 29}).contiguous().requires_grad_();
     kaon::detail::addmm_relu(full, in.x, in.W.t()).backward(in.G);
-    check_matches(full.grad().sum(0), ref::lr_23_2_29_b_grad);
+    check_matches(full.grad().sum(0), autograd_ref::lr_23_2_29_b_grad);
   }
   SECTION("a NaN bias: relu's backward passes the gradient where the result is NaN") {
     auto b_nan = in.b.clone();
     b_nan.data_ptr()[3] = std::numeric_limits<double>::quiet_NaN();
     const auto W = in.W.clone().requires_grad_(), b = b_nan.requires_grad_();
     kaon::detail::addmm_relu(b, in.x, W.t()).backward(in.G);
-    check_matches(W.grad(), ref::lr_nan_W_grad);
-    check_matches(b.grad(), ref::lr_nan_b_grad);
+    check_matches(W.grad(), autograd_ref::lr_nan_W_grad);
+    check_matches(b.grad(), autograd_ref::lr_nan_b_grad);
   }
   SECTION("Sequential(Linear(2, 29), ReLU)") {
     kaon::nn::Sequential<double> model;
@@ -230,7 +233,7 @@ TEST_CASE(
       params[1].copy_(in.b);
     }
     model(in.x).backward(in.G);
-    check_matches(params[0].grad(), ref::lr_23_2_29_W_grad);
-    check_matches(params[1].grad(), ref::lr_23_2_29_b_grad);
+    check_matches(params[0].grad(), autograd_ref::lr_23_2_29_W_grad);
+    check_matches(params[1].grad(), autograd_ref::lr_23_2_29_b_grad);
   }
 }

@@ -16,7 +16,7 @@
 
 using kaon::Tensor;
 using kaon_test::check_matches;
-namespace ref = kaon_ref::autograd;
+namespace autograd_ref = kaon_ref::autograd;
 
 namespace {
 /// Section 9's inputs, the same formulas of the indices.
@@ -94,25 +94,28 @@ void check_infinite_bias(Inputs in, double tol) {
   const auto model = model_of<T>(in);
   model(in.x.to<T>()).backward((1.5 + in.G).to<T>());
   const auto params = model.parameters();
-  check_matches(params[0].grad().template to<double>(), ref::lrl_inf_W1_grad, tol);
-  check_matches(params[1].grad().template to<double>(), ref::lrl_inf_b1_grad, tol);
-  check_matches(params[3].grad().template to<double>(), ref::lrl_inf_b2_grad, tol);
+  check_matches(params[0].grad().template to<double>(), autograd_ref::lrl_inf_W1_grad, tol);
+  check_matches(params[1].grad().template to<double>(), autograd_ref::lrl_inf_b1_grad, tol);
+  check_matches(params[3].grad().template to<double>(), autograd_ref::lrl_inf_b2_grad, tol);
   auto dW2 = params[2].grad().template to<double>().clone();
   for (std::int64_t q = 0; q < in.p; ++q) {
     double& v = dW2.data_ptr()[q * in.m + 3];
     REQUIRE((std::isinf(v) && v > 0));
     v = 0;
   }
-  check_matches(dW2, ref::lrl_inf_W2_grad, tol);
+  check_matches(dW2, autograd_ref::lrl_inf_W2_grad, tol);
 }
 
-#define KAON_LRL_CASE(n, k, m, p)                                                             \
-  Case {                                                                                      \
-    n, k, m, p, {                                                                             \
-      ref::lrl_##n##_##k##_##m##_##p##_out, ref::lrl_##n##_##k##_##m##_##p##_x_grad,          \
-          ref::lrl_##n##_##k##_##m##_##p##_W1_grad, ref::lrl_##n##_##k##_##m##_##p##_b1_grad, \
-          ref::lrl_##n##_##k##_##m##_##p##_W2_grad, ref::lrl_##n##_##k##_##m##_##p##_b2_grad  \
-    }                                                                                         \
+#define KAON_LRL_CASE(n, k, m, p)                            \
+  Case {                                                     \
+    n, k, m, p, {                                            \
+      autograd_ref::lrl_##n##_##k##_##m##_##p##_out,         \
+          autograd_ref::lrl_##n##_##k##_##m##_##p##_x_grad,  \
+          autograd_ref::lrl_##n##_##k##_##m##_##p##_W1_grad, \
+          autograd_ref::lrl_##n##_##k##_##m##_##p##_b1_grad, \
+          autograd_ref::lrl_##n##_##k##_##m##_##p##_W2_grad, \
+          autograd_ref::lrl_##n##_##k##_##m##_##p##_b2_grad  \
+    }                                                        \
   }
 }  // namespace
 
@@ -152,7 +155,7 @@ TEST_CASE("Linear, ReLU, Linear as one op: no grad, an infinite bias, a penalty,
     kaon::NoGradGuard no_grad;
     const auto out = model(in.x.to<float>());
     REQUIRE(out.grad_fn() == nullptr);
-    check_matches(out.to<double>(), ref::lrl_23_2_29_3_out, 2e-5);
+    check_matches(out.to<double>(), autograd_ref::lrl_23_2_29_3_out, 2e-5);
   }
   SECTION("an infinite bias: d/dW2 is +inf in its unit's column, every other gradient finite") {
     check_infinite_bias<double>(in, 1e-12);
@@ -166,14 +169,14 @@ TEST_CASE("Linear, ReLU, Linear as one op: no grad, an infinite bias, a penalty,
         kaon::autograd::grad<double, kaon::cpu>({out}, {x}, {in.G}, std::nullopt, true)[0];
     const auto loss = kaon::pow(gx, 2).sum() + kaon::pow(out, 2).mean();
     loss.backward();
-    check_matches(gx, ref::lrl_pen_gx);
-    check_matches(loss, ref::lrl_pen_loss);
-    check_matches(x.grad(), ref::lrl_pen_x_grad);
+    check_matches(gx, autograd_ref::lrl_pen_gx);
+    check_matches(loss, autograd_ref::lrl_pen_loss);
+    check_matches(x.grad(), autograd_ref::lrl_pen_x_grad);
     const auto params = model.parameters();
-    check_matches(params[0].grad(), ref::lrl_pen_W1_grad);
-    check_matches(params[1].grad(), ref::lrl_pen_b1_grad);
-    check_matches(params[2].grad(), ref::lrl_pen_W2_grad);
-    check_matches(params[3].grad(), ref::lrl_pen_b2_grad);
+    check_matches(params[0].grad(), autograd_ref::lrl_pen_W1_grad);
+    check_matches(params[1].grad(), autograd_ref::lrl_pen_b1_grad);
+    check_matches(params[2].grad(), autograd_ref::lrl_pen_W2_grad);
+    check_matches(params[3].grad(), autograd_ref::lrl_pen_b2_grad);
   }
   SECTION("an input with the wrong number of columns names Linear and the shape") {
     const auto model = model_of<float>(in);

@@ -8,7 +8,7 @@
 #include "support/compare.hpp"
 
 namespace data = kaon::data;
-namespace ref = kaon_ref::data;
+namespace data_ref = kaon_ref::data;
 
 namespace {
 data::DataFrame penguins() { return data::read_csv(KAON_PENGUINS_CSV); }
@@ -18,13 +18,13 @@ std::int64_t ref_count(const kaon_ref::Ref& r) { return static_cast<std::int64_t
 TEST_CASE("penguins.csv has pandas' row counts", "[data][penguins]") {
   const auto df = penguins();
   REQUIRE(df.rows() == 344);
-  REQUIRE(df.rows() == ref_count(ref::penguins_rows));
+  REQUIRE(df.rows() == ref_count(data_ref::penguins_rows));
   REQUIRE(df.cols() == 8);
   REQUIRE(df.dropna({"flipper_length_mm", "body_mass_g"}).rows() == 342);
   REQUIRE(df.dropna({"flipper_length_mm", "body_mass_g"}).rows() ==
-          ref_count(ref::penguins_rows_flipper_mass));
+          ref_count(data_ref::penguins_rows_flipper_mass));
   REQUIRE(df.dropna().rows() == 333);
-  REQUIRE(df.dropna().rows() == ref_count(ref::penguins_rows_dropna));
+  REQUIRE(df.dropna().rows() == ref_count(data_ref::penguins_rows_dropna));
   REQUIRE(df["sex"].count_na() == 11);
 }
 
@@ -38,11 +38,11 @@ TEST_CASE("penguins species counts and factorize codes after dropna", "[data][pe
 
   const auto [codes, uniques] = data::factorize(df["species"]);
   REQUIRE(uniques == std::vector<std::string>{"Adelie", "Gentoo", "Chinstrap"});
-  kaon_test::check_matches(codes, ref::penguins_species_codes_dropna);
-  kaon_test::check_matches(data::factorize(df["sex"]).codes, ref::penguins_sex_codes_dropna);
+  kaon_test::check_matches(codes, data_ref::penguins_species_codes_dropna);
+  kaon_test::check_matches(data::factorize(df["sex"]).codes, data_ref::penguins_sex_codes_dropna);
 
   const auto two = df[df["species"] != "Gentoo"];
-  REQUIRE(two.rows() == ref_count(ref::penguins_adelie_chinstrap_rows));
+  REQUIRE(two.rows() == ref_count(data_ref::penguins_adelie_chinstrap_rows));
   const auto [two_codes, two_names] = data::factorize(two["species"]);
   REQUIRE(two_names == std::vector<std::string>{"Adelie", "Chinstrap"});
   REQUIRE(two_codes.sum().item() == 68);

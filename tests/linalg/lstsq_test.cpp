@@ -7,33 +7,34 @@
 #include "reference/data_reference.hpp"
 #include "support/compare.hpp"
 
-namespace ref = kaon_ref::data;
+namespace data_ref = kaon_ref::data;
 using kaon_test::check_matches;
 using kaon_test::from_ref;
 
 TEST_CASE("lstsq matches NumPy: overdetermined, rank deficient, underdetermined", "[linalg]") {
-  const auto a = from_ref<double>(ref::lstsq_a);
-  const auto sol = kaon::linalg::lstsq(a, from_ref<double>(ref::lstsq_b));
-  check_matches(sol.solution, ref::lstsq_x, 1e-10);
+  const auto a = from_ref<double>(data_ref::lstsq_a);
+  const auto sol = kaon::linalg::lstsq(a, from_ref<double>(data_ref::lstsq_b));
+  check_matches(sol.solution, data_ref::lstsq_x, 1e-10);
   REQUIRE(sol.rank == 3);
   REQUIRE(sol.residuals.shape() == kaon::Shape{2});
-  check_matches(kaon::linalg::lstsq(a, from_ref<double>(ref::lstsq_b1)).solution, ref::lstsq_x1,
-                1e-10);
+  check_matches(kaon::linalg::lstsq(a, from_ref<double>(data_ref::lstsq_b1)).solution,
+                data_ref::lstsq_x1, 1e-10);
 
-  const auto rd =
-      kaon::linalg::lstsq(from_ref<double>(ref::lstsq_rd_a), from_ref<double>(ref::lstsq_rd_b));
-  check_matches(rd.solution, ref::lstsq_rd_x, 1e-10);  // the minimum-norm solution
-  REQUIRE(rd.rank == static_cast<std::int64_t>(ref::lstsq_rd_rank.values[0]));
+  const auto rd = kaon::linalg::lstsq(from_ref<double>(data_ref::lstsq_rd_a),
+                                      from_ref<double>(data_ref::lstsq_rd_b));
+  check_matches(rd.solution, data_ref::lstsq_rd_x, 1e-10);  // the minimum-norm solution
+  REQUIRE(rd.rank == static_cast<std::int64_t>(data_ref::lstsq_rd_rank.values[0]));
   REQUIRE(rd.residuals.numel() == 0);
 
-  check_matches(
-      kaon::linalg::lstsq(from_ref<double>(ref::lstsq_ud_a), from_ref<double>(ref::lstsq_ud_b))
-          .solution,
-      ref::lstsq_ud_x, 1e-10);
+  check_matches(kaon::linalg::lstsq(from_ref<double>(data_ref::lstsq_ud_a),
+                                    from_ref<double>(data_ref::lstsq_ud_b))
+                    .solution,
+                data_ref::lstsq_ud_x, 1e-10);
 
   // Float tensors are solved in double and returned as float.
-  const auto f = kaon::linalg::lstsq(from_ref<float>(ref::lstsq_a), from_ref<float>(ref::lstsq_b));
-  check_matches(f.solution.to<double>(), ref::lstsq_x, 1e-5);
+  const auto f =
+      kaon::linalg::lstsq(from_ref<float>(data_ref::lstsq_a), from_ref<float>(data_ref::lstsq_b));
+  check_matches(f.solution.to<double>(), data_ref::lstsq_x, 1e-5);
 }
 
 TEST_CASE("lstsq errors", "[linalg][errors]") {
@@ -57,31 +58,31 @@ TEST_CASE("LinearRegression reproduces scikit-learn on the penguins", "[linalg][
 
   kaon::linalg::LinearRegression<double> reg;
   reg.fit(x1, y);
-  check_matches(reg.coef(), ref::lr1_coef, rel);
-  check_matches(reg.intercept(), ref::lr1_intercept, rel);
+  check_matches(reg.coef(), data_ref::lr1_coef, rel);
+  check_matches(reg.intercept(), data_ref::lr1_intercept, rel);
   REQUIRE(reg.coef().item() == Approx(50.15326594224118).epsilon(rel));
   REQUIRE(reg.intercept().item() == Approx(-5872.0926828428355).epsilon(rel));
   REQUIRE(reg.score(x1, y) == Approx(0.7620921573403914).epsilon(rel));
-  REQUIRE(reg.score(x1, y) == Approx(ref::lr1_r2.values[0]).epsilon(rel));
+  REQUIRE(reg.score(x1, y) == Approx(data_ref::lr1_r2.values[0]).epsilon(rel));
   REQUIRE(kaon::metrics::mean_squared_error(y, reg.predict(x1)) ==
-          Approx(ref::lr1_mse.values[0]).epsilon(rel));
+          Approx(data_ref::lr1_mse.values[0]).epsilon(rel));
   REQUIRE(reg.predict(kaon::tensor<double>({{200.0}})).item() ==
-          Approx(ref::lr1_predict_200.values[0]).epsilon(rel));
+          Approx(data_ref::lr1_predict_200.values[0]).epsilon(rel));
 
   const auto x2 = df.to_tensor<double>({"flipper_length_mm", "bill_depth_mm"});
   reg.fit(x2, y);
-  check_matches(reg.coef(), ref::lr2_coef, rel);
+  check_matches(reg.coef(), data_ref::lr2_coef, rel);
   REQUIRE(reg.coef().to_vector()[0] == Approx(51.76697347).epsilon(1e-9));
   REQUIRE(reg.coef().to_vector()[1] == Approx(19.87800053).epsilon(1e-9));
   REQUIRE(reg.intercept().item() == Approx(-6537.597784133076).epsilon(rel));
   REQUIRE(reg.score(x2, y) == Approx(0.7636664756651792).epsilon(rel));
   REQUIRE(kaon::metrics::mean_squared_error(y, reg.predict(x2)) ==
-          Approx(ref::lr2_mse.values[0]).epsilon(rel));
+          Approx(data_ref::lr2_mse.values[0]).epsilon(rel));
 
   // A [n, 1] target gives scikit-learn's [1, features] coef and [1] intercept.
   reg.fit(x1, y.reshape({-1, 1}));
-  check_matches(reg.coef(), ref::lr1_2d_coef, rel);
-  check_matches(reg.intercept(), ref::lr1_2d_intercept, rel);
+  check_matches(reg.coef(), data_ref::lr1_2d_coef, rel);
+  check_matches(reg.intercept(), data_ref::lr1_2d_intercept, rel);
   REQUIRE(reg.predict(x1).shape() == kaon::Shape{333, 1});
 
   REQUIRE_THROWS_WITH(kaon::linalg::LinearRegression<double>().predict(x1),

@@ -12,7 +12,7 @@
 #include "support/compare.hpp"
 
 namespace nn = kaon::nn;
-namespace ref = kaon_ref::nn;
+namespace nn_ref = kaon_ref::nn;
 using Catch::Matchers::Contains;
 using kaon::Tensor;
 using kaon_test::check_matches;
@@ -76,12 +76,12 @@ std::string joined_names(const kaon::io::NamedTensors<float>& named) {
 }  // namespace
 
 TEST_CASE("Linear and Sequential print as PyTorch prints them", "[nn]") {
-  CHECK(nn::Linear(3, 4).repr() == ref::repr_linear);
-  CHECK(nn::Linear(3, 4, false).repr() == ref::repr_linear_nobias);
+  CHECK(nn::Linear(3, 4).repr() == nn_ref::repr_linear);
+  CHECK(nn::Linear(3, 4, false).repr() == nn_ref::repr_linear_nobias);
   const nn::Sequential model(nn::Linear(1, 50), nn::ReLU(), nn::Linear(50, 1));
-  CHECK(model.repr() == ref::repr_sequential);
-  CHECK(printed(model) == ref::repr_sequential);
-  CHECK(printed(nn::Linear(3, 4)) == ref::repr_linear);
+  CHECK(model.repr() == nn_ref::repr_sequential);
+  CHECK(printed(model) == nn_ref::repr_sequential);
+  CHECK(printed(nn::Linear(3, 4)) == nn_ref::repr_linear);
 }
 
 TEST_CASE("Activation, Dropout and loss modules print as PyTorch prints them", "[nn]") {
@@ -89,20 +89,20 @@ TEST_CASE("Activation, Dropout and loss modules print as PyTorch prints them", "
                                                 nn::Tanh().repr(),        nn::Softmax(1).repr(),
                                                 nn::LogSoftmax(1).repr(), nn::Dropout(0.25).repr(),
                                                 nn::Identity().repr()};
-  CHECK(activations == split_lines(ref::repr_activations));
+  CHECK(activations == split_lines(nn_ref::repr_activations));
   const std::vector<std::string> losses = {nn::MSELoss().repr(), nn::BCELoss().repr(),
                                            nn::CrossEntropyLoss().repr()};
-  CHECK(losses == split_lines(ref::repr_losses));
+  CHECK(losses == split_lines(nn_ref::repr_losses));
   CHECK(printed(nn::Dropout(0.25)) == "Dropout(p=0.25, inplace=False)");
 }
 
 TEST_CASE("A custom module prints, names its parameters and keys its state as PyTorch does",
           "[nn]") {
   const SimpleDNN model;
-  CHECK(model.repr() == ref::repr_custom);
-  CHECK(printed(model) == ref::repr_custom);
-  CHECK(joined_names(model.named_parameters()) == ref::names_custom);
-  CHECK(joined_names(model.state_dict()) == ref::state_keys_custom);
+  CHECK(model.repr() == nn_ref::repr_custom);
+  CHECK(printed(model) == nn_ref::repr_custom);
+  CHECK(joined_names(model.named_parameters()) == nn_ref::names_custom);
+  CHECK(joined_names(model.state_dict()) == nn_ref::state_keys_custom);
   CHECK(model.parameters().size() == 6);
   CHECK(model.parameters(false).empty());
   CHECK(model.children().size() == 4);
@@ -357,21 +357,21 @@ TEST_CASE("load_state_dict reports missing and unexpected keys and size mismatch
 }
 
 TEST_CASE("softmax and log_softmax match PyTorch's values and gradients", "[nn]") {
-  const auto x = from_ref<double>(ref::sm_x);
-  const auto w = from_ref<double>(ref::sm_w);
-  check_matches(nn::functional::softmax(x, 1), ref::softmax1, 1e-15);
-  check_matches(nn::functional::softmax(x, -1), ref::softmax1, 1e-15);
-  check_matches(nn::functional::softmax(x, 0), ref::softmax0, 1e-15);
-  check_matches(nn::functional::log_softmax(x, 1), ref::log_softmax1, 1e-15);
-  check_matches(nn::Softmax<double>(1)(x), ref::softmax1, 1e-15);
-  check_matches(nn::LogSoftmax<double>(1)(x), ref::log_softmax1, 1e-15);
+  const auto x = from_ref<double>(nn_ref::sm_x);
+  const auto w = from_ref<double>(nn_ref::sm_w);
+  check_matches(nn::functional::softmax(x, 1), nn_ref::softmax1, 1e-15);
+  check_matches(nn::functional::softmax(x, -1), nn_ref::softmax1, 1e-15);
+  check_matches(nn::functional::softmax(x, 0), nn_ref::softmax0, 1e-15);
+  check_matches(nn::functional::log_softmax(x, 1), nn_ref::log_softmax1, 1e-15);
+  check_matches(nn::Softmax<double>(1)(x), nn_ref::softmax1, 1e-15);
+  check_matches(nn::LogSoftmax<double>(1)(x), nn_ref::log_softmax1, 1e-15);
 
   auto xs = x.clone().requires_grad_();
   (nn::functional::softmax(xs, 1) * w).sum().backward();
-  check_matches(xs.grad(), ref::softmax1_grad, 1e-15);
+  check_matches(xs.grad(), nn_ref::softmax1_grad, 1e-15);
   auto xl = x.clone().requires_grad_();
   (nn::functional::log_softmax(xl, 1) * w).sum().backward();
-  check_matches(xl.grad(), ref::log_softmax1_grad, 1e-15);
+  check_matches(xl.grad(), nn_ref::log_softmax1_grad, 1e-15);
 
   // Large inputs do not overflow: the max is subtracted first.
   const auto big = kaon::tensor<double>({1000.0, 1001.0, 1002.0}).reshape({1, 3});

@@ -9,7 +9,7 @@
 #include "support/compare.hpp"
 
 namespace optim = kaon::optim;
-namespace ref = kaon_ref::nn;
+namespace nn_ref = kaon_ref::nn;
 using kaon::Tensor;
 
 namespace {
@@ -49,7 +49,7 @@ TEST_CASE("StepLR halves the learning rate every 3 epochs as PyTorch's", "[optim
                 sched = std::make_shared<optim::StepLR<double>>(opt, 3, 0.5);
                 return [&](int) { sched->step(); };
               }),
-              ref::sched_steplr);
+              nn_ref::sched_steplr);
 }
 
 TEST_CASE("ExponentialLR multiplies the learning rate by gamma each epoch as PyTorch's",
@@ -59,19 +59,19 @@ TEST_CASE("ExponentialLR multiplies the learning rate by gamma each epoch as PyT
                 sched = std::make_shared<optim::ExponentialLR<double>>(opt, 0.9);
                 return [&](int) { sched->step(); };
               }),
-              ref::sched_explr);
+              nn_ref::sched_explr);
 }
 
 TEST_CASE("ReduceLROnPlateau halves the learning rate after 2 epochs without improvement",
           "[optim]") {
-  const auto& metric = ref::sched_plateau_metric.values;
+  const auto& metric = nn_ref::sched_plateau_metric.values;
   std::shared_ptr<optim::ReduceLROnPlateau<double>> sched;
   check_exact(lr_sequence([&](auto& opt) {
                 sched = std::make_shared<optim::ReduceLROnPlateau<double>>(
                     opt, optim::ReduceLROnPlateauOptions().factor(0.5).patience(2).threshold(1e-4));
                 return [&](int epoch) { sched->step(metric[static_cast<std::size_t>(epoch)]); };
               }),
-              ref::sched_plateau);
+              nn_ref::sched_plateau);
 }
 
 TEST_CASE("Schedulers set the optimiser's learning rate and report it", "[optim]") {

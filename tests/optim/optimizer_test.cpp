@@ -14,7 +14,7 @@
 
 namespace nn = kaon::nn;
 namespace optim = kaon::optim;
-namespace ref = kaon_ref::nn;
+namespace nn_ref = kaon_ref::nn;
 using Catch::Matchers::Contains;
 using kaon::Tensor;
 using kaon_ref::Ref;
@@ -33,10 +33,10 @@ using MakeOptimizer = std::function<OptimizerPtr<T>(std::vector<Tensor<T>>)>;
 template <class T>
 Model<T> fresh_model() {
   Model<T> model(nn::Linear<T>(3, 4), nn::Tanh<T>(), nn::Linear<T>(4, 2));
-  model.load_state_dict({{"0.weight", from_ref<T>(ref::opt_w1)},
-                         {"0.bias", from_ref<T>(ref::opt_b1)},
-                         {"2.weight", from_ref<T>(ref::opt_w2)},
-                         {"2.bias", from_ref<T>(ref::opt_b2)}});
+  model.load_state_dict({{"0.weight", from_ref<T>(nn_ref::opt_w1)},
+                         {"0.bias", from_ref<T>(nn_ref::opt_b1)},
+                         {"2.weight", from_ref<T>(nn_ref::opt_w2)},
+                         {"2.bias", from_ref<T>(nn_ref::opt_b2)}});
   return model;
 }
 
@@ -56,7 +56,7 @@ template <class T>
 T train_step(Model<T>& model, optim::Optimizer<T>& opt) {
   opt.zero_grad();
   const auto loss =
-      nn::functional::mse_loss(model(from_ref<T>(ref::opt_x)), from_ref<T>(ref::opt_y));
+      nn::functional::mse_loss(model(from_ref<T>(nn_ref::opt_x)), from_ref<T>(nn_ref::opt_y));
   loss.backward();
   opt.step();
   return loss.item();
@@ -134,54 +134,55 @@ optim::AdamWOptions adamw_options(double lr, double weight_decay, bool amsgrad) 
 std::vector<TrajectoryCase> trajectory_cases() {
   using namespace optim;
   return {
-      {"sgd", maker<SGD<double>>(SGDOptions(0.1)), ref::opt_sgd_1, ref::opt_sgd_2, ref::opt_sgd_10,
-       ref::opt_sgd_100, ref::opt_sgd_loss100, kUlpTol},
-      {"sgd_momentum", maker<SGD<double>>(SGDOptions(0.05).momentum(0.9)), ref::opt_sgd_momentum_1,
-       ref::opt_sgd_momentum_2, ref::opt_sgd_momentum_10, ref::opt_sgd_momentum_100,
-       ref::opt_sgd_momentum_loss100, kUlpTol},
+      {"sgd", maker<SGD<double>>(SGDOptions(0.1)), nn_ref::opt_sgd_1, nn_ref::opt_sgd_2,
+       nn_ref::opt_sgd_10, nn_ref::opt_sgd_100, nn_ref::opt_sgd_loss100, kUlpTol},
+      {"sgd_momentum", maker<SGD<double>>(SGDOptions(0.05).momentum(0.9)),
+       nn_ref::opt_sgd_momentum_1, nn_ref::opt_sgd_momentum_2, nn_ref::opt_sgd_momentum_10,
+       nn_ref::opt_sgd_momentum_100, nn_ref::opt_sgd_momentum_loss100, kUlpTol},
       {"sgd_dampening", maker<SGD<double>>(SGDOptions(0.05).momentum(0.9).dampening(0.5)),
-       ref::opt_sgd_dampening_1, ref::opt_sgd_dampening_2, ref::opt_sgd_dampening_10,
-       ref::opt_sgd_dampening_100, ref::opt_sgd_dampening_loss100, kUlpTol},
+       nn_ref::opt_sgd_dampening_1, nn_ref::opt_sgd_dampening_2, nn_ref::opt_sgd_dampening_10,
+       nn_ref::opt_sgd_dampening_100, nn_ref::opt_sgd_dampening_loss100, kUlpTol},
       {"sgd_nesterov_wd",
        maker<SGD<double>>(SGDOptions(0.05).momentum(0.9).nesterov(true).weight_decay(0.01)),
-       ref::opt_sgd_nesterov_wd_1, ref::opt_sgd_nesterov_wd_2, ref::opt_sgd_nesterov_wd_10,
-       ref::opt_sgd_nesterov_wd_100, ref::opt_sgd_nesterov_wd_loss100, kUlpTol},
-      {"adam", maker<Adam<double>>(AdamOptions(0.01)), ref::opt_adam_1, ref::opt_adam_2,
-       ref::opt_adam_10, ref::opt_adam_100, ref::opt_adam_loss100, kUlpTol},
+       nn_ref::opt_sgd_nesterov_wd_1, nn_ref::opt_sgd_nesterov_wd_2, nn_ref::opt_sgd_nesterov_wd_10,
+       nn_ref::opt_sgd_nesterov_wd_100, nn_ref::opt_sgd_nesterov_wd_loss100, kUlpTol},
+      {"adam", maker<Adam<double>>(AdamOptions(0.01)), nn_ref::opt_adam_1, nn_ref::opt_adam_2,
+       nn_ref::opt_adam_10, nn_ref::opt_adam_100, nn_ref::opt_adam_loss100, kUlpTol},
       {"adam_opts",
        maker<Adam<double>>(
            AdamOptions(0.01).betas(0.8, 0.99).eps(1e-6).weight_decay(0.1).amsgrad(true)),
-       ref::opt_adam_opts_1, ref::opt_adam_opts_2, ref::opt_adam_opts_10, ref::opt_adam_opts_100,
-       ref::opt_adam_opts_loss100, kUlpTol},
-      {"adamw", maker<AdamW<double>>(adamw_options(0.01, 0.05, false)), ref::opt_adamw_1,
-       ref::opt_adamw_2, ref::opt_adamw_10, ref::opt_adamw_100, ref::opt_adamw_loss100, kUlpTol},
+       nn_ref::opt_adam_opts_1, nn_ref::opt_adam_opts_2, nn_ref::opt_adam_opts_10,
+       nn_ref::opt_adam_opts_100, nn_ref::opt_adam_opts_loss100, kUlpTol},
+      {"adamw", maker<AdamW<double>>(adamw_options(0.01, 0.05, false)), nn_ref::opt_adamw_1,
+       nn_ref::opt_adamw_2, nn_ref::opt_adamw_10, nn_ref::opt_adamw_100, nn_ref::opt_adamw_loss100,
+       kUlpTol},
       // AdamW's default weight decay is 0.01, so this run decays too.
       {"adamw_amsgrad", maker<AdamW<double>>(adamw_options(0.02, 0.01, true)),
-       ref::opt_adamw_amsgrad_1, ref::opt_adamw_amsgrad_2, ref::opt_adamw_amsgrad_10,
-       ref::opt_adamw_amsgrad_100, ref::opt_adamw_amsgrad_loss100, kUlpTol},
-      {"adagrad", maker<Adagrad<double>>(AdagradOptions(0.1)), ref::opt_adagrad_1,
-       ref::opt_adagrad_2, ref::opt_adagrad_10, ref::opt_adagrad_100, ref::opt_adagrad_loss100,
-       kUlpTol},
+       nn_ref::opt_adamw_amsgrad_1, nn_ref::opt_adamw_amsgrad_2, nn_ref::opt_adamw_amsgrad_10,
+       nn_ref::opt_adamw_amsgrad_100, nn_ref::opt_adamw_amsgrad_loss100, kUlpTol},
+      {"adagrad", maker<Adagrad<double>>(AdagradOptions(0.1)), nn_ref::opt_adagrad_1,
+       nn_ref::opt_adagrad_2, nn_ref::opt_adagrad_10, nn_ref::opt_adagrad_100,
+       nn_ref::opt_adagrad_loss100, kUlpTol},
       {"adagrad_opts",
        maker<Adagrad<double>>(
            AdagradOptions(0.1).lr_decay(0.01).weight_decay(0.01).initial_accumulator_value(0.1).eps(
                1e-8)),
-       ref::opt_adagrad_opts_1, ref::opt_adagrad_opts_2, ref::opt_adagrad_opts_10,
-       ref::opt_adagrad_opts_100, ref::opt_adagrad_opts_loss100, kUlpTol},
-      {"rmsprop", maker<RMSprop<double>>(RMSpropOptions(0.01)), ref::opt_rmsprop_1,
-       ref::opt_rmsprop_2, ref::opt_rmsprop_10, ref::opt_rmsprop_100, ref::opt_rmsprop_loss100,
-       kUlpTol},
+       nn_ref::opt_adagrad_opts_1, nn_ref::opt_adagrad_opts_2, nn_ref::opt_adagrad_opts_10,
+       nn_ref::opt_adagrad_opts_100, nn_ref::opt_adagrad_opts_loss100, kUlpTol},
+      {"rmsprop", maker<RMSprop<double>>(RMSpropOptions(0.01)), nn_ref::opt_rmsprop_1,
+       nn_ref::opt_rmsprop_2, nn_ref::opt_rmsprop_10, nn_ref::opt_rmsprop_100,
+       nn_ref::opt_rmsprop_loss100, kUlpTol},
       {"rmsprop_opts",
        maker<RMSprop<double>>(
            RMSpropOptions(0.01).alpha(0.9).eps(1e-6).weight_decay(0.01).momentum(0.5).centered(
                true)),
-       ref::opt_rmsprop_opts_1, ref::opt_rmsprop_opts_2, ref::opt_rmsprop_opts_10,
-       ref::opt_rmsprop_opts_100, ref::opt_rmsprop_opts_loss100, kRmspropCenteredTol},
-      {"rprop", maker<Rprop<double>>(RpropOptions(0.01)), ref::opt_rprop_1, ref::opt_rprop_2,
-       ref::opt_rprop_10, ref::opt_rprop_100, ref::opt_rprop_loss100, kExact},
+       nn_ref::opt_rmsprop_opts_1, nn_ref::opt_rmsprop_opts_2, nn_ref::opt_rmsprop_opts_10,
+       nn_ref::opt_rmsprop_opts_100, nn_ref::opt_rmsprop_opts_loss100, kRmspropCenteredTol},
+      {"rprop", maker<Rprop<double>>(RpropOptions(0.01)), nn_ref::opt_rprop_1, nn_ref::opt_rprop_2,
+       nn_ref::opt_rprop_10, nn_ref::opt_rprop_100, nn_ref::opt_rprop_loss100, kExact},
       {"rprop_opts", maker<Rprop<double>>(RpropOptions(0.05).etas(0.4, 1.3).step_sizes(1e-5, 1.0)),
-       ref::opt_rprop_opts_1, ref::opt_rprop_opts_2, ref::opt_rprop_opts_10,
-       ref::opt_rprop_opts_100, ref::opt_rprop_opts_loss100, kExact},
+       nn_ref::opt_rprop_opts_1, nn_ref::opt_rprop_opts_2, nn_ref::opt_rprop_opts_10,
+       nn_ref::opt_rprop_opts_100, nn_ref::opt_rprop_opts_loss100, kExact},
   };
 }
 
@@ -208,7 +209,7 @@ TEST_CASE("Optimisers follow PyTorch's trajectories over 100 steps in double", "
 #endif
       CHECK(err.value <= c.tol);
     }
-    CHECK(std::fabs(losses[0] - ref::opt_loss0.values[0]) <= 1e-15);
+    CHECK(std::fabs(losses[0] - nn_ref::opt_loss0.values[0]) <= 1e-15);
     const double e100 = c.loss100.values[0];
     INFO("loss at step 100: got " << losses[99] << ", expected " << e100);
 #ifdef KAON_PRINT_ERRORS
@@ -222,7 +223,7 @@ TEST_CASE("Adam follows PyTorch's float32 trajectory over 100 steps", "[optim]")
   auto model = fresh_model<float>();
   optim::Adam<float> opt(model.parameters(), optim::AdamOptions(0.01));
   for (int step = 1; step <= 100; ++step) train_step(model, opt);
-  const auto err = scaled_error(flat_params(model), ref::opt_adam_f32_100);
+  const auto err = scaled_error(flat_params(model), nn_ref::opt_adam_f32_100);
   INFO("worst element " << err.index << ", error " << err.value);
 #ifdef KAON_PRINT_ERRORS
   WARN("adam f32 err " << err.value << " at " << err.index);
@@ -378,7 +379,7 @@ TEST_CASE("Optimiser zero_grad zeroes gradients in place or clears them", "[opti
   optim::SGD<double> opt(model.parameters(), 0.1);
   opt.zero_grad();  // before any backward: nothing to clear
   for (const auto& p : model.parameters()) CHECK_FALSE(p.grad().defined());
-  nn::functional::mse_loss(model(from_ref<double>(ref::opt_x)), from_ref<double>(ref::opt_y))
+  nn::functional::mse_loss(model(from_ref<double>(nn_ref::opt_x)), from_ref<double>(nn_ref::opt_y))
       .backward();
   std::vector<Tensor<double>> before;
   for (const auto& p : model.parameters()) {

@@ -10,28 +10,28 @@
 #include "support/compare.hpp"
 
 namespace data = kaon::data;
-namespace ref = kaon_ref::data;
+namespace data_ref = kaon_ref::data;
 using kaon_test::check_matches;
 using kaon_test::from_ref;
 
 TEST_CASE("StandardScaler matches scikit-learn, population std and constant columns",
           "[data][scaler]") {
   data::StandardScaler scaler;
-  const auto x = from_ref<double>(ref::scaler_x);
+  const auto x = from_ref<double>(data_ref::scaler_x);
   const auto xs = scaler.fit_transform(x);
-  check_matches(scaler.mean(), ref::scaler_mean);
-  check_matches(scaler.var(), ref::scaler_var);
-  check_matches(scaler.scale(), ref::scaler_scale);
-  check_matches(xs, ref::scaler_transformed);
-  const auto other = from_ref<double>(ref::scaler_other);
-  check_matches(scaler.transform(other), ref::scaler_other_transformed);
-  check_matches(scaler.inverse_transform(other), ref::scaler_other_inverse);
-  check_matches(scaler.inverse_transform(scaler.transform(other)), ref::scaler_other);
+  check_matches(scaler.mean(), data_ref::scaler_mean);
+  check_matches(scaler.var(), data_ref::scaler_var);
+  check_matches(scaler.scale(), data_ref::scaler_scale);
+  check_matches(xs, data_ref::scaler_transformed);
+  const auto other = from_ref<double>(data_ref::scaler_other);
+  check_matches(scaler.transform(other), data_ref::scaler_other_transformed);
+  check_matches(scaler.inverse_transform(other), data_ref::scaler_other_inverse);
+  check_matches(scaler.inverse_transform(scaler.transform(other)), data_ref::scaler_other);
 
   // Float input keeps its type; the statistics stay in double as scikit-learn's.
-  const auto xf = scaler.fit_transform(from_ref<float>(ref::scaler_x));
+  const auto xf = scaler.fit_transform(from_ref<float>(data_ref::scaler_x));
   STATIC_REQUIRE(std::is_same_v<decltype(xf), const kaon::Tensor<float>>);
-  check_matches(xf.to<double>(), ref::scaler_transformed, 1e-6);
+  check_matches(xf.to<double>(), data_ref::scaler_transformed, 1e-6);
 }
 
 TEST_CASE("StandardScaler errors", "[data][scaler][errors]") {
@@ -45,12 +45,13 @@ TEST_CASE("StandardScaler errors", "[data][scaler][errors]") {
 }
 
 TEST_CASE("polynomial_features uses scikit-learn's column order", "[data][polynomial]") {
-  const auto x2 = from_ref<double>(ref::poly_x2);
-  check_matches(data::polynomial_features(x2, 2), ref::poly_x2_d2_bias);
-  check_matches(data::polynomial_features(x2, 3, false), ref::poly_x2_d3_nobias);
-  check_matches(data::polynomial_features(from_ref<double>(ref::poly_x1), 4, false),
-                ref::poly_x1_d4_nobias);
-  check_matches(data::polynomial_features(from_ref<double>(ref::poly_x3), 2), ref::poly_x3_d2_bias);
+  const auto x2 = from_ref<double>(data_ref::poly_x2);
+  check_matches(data::polynomial_features(x2, 2), data_ref::poly_x2_d2_bias);
+  check_matches(data::polynomial_features(x2, 3, false), data_ref::poly_x2_d3_nobias);
+  check_matches(data::polynomial_features(from_ref<double>(data_ref::poly_x1), 4, false),
+                data_ref::poly_x1_d4_nobias);
+  check_matches(data::polynomial_features(from_ref<double>(data_ref::poly_x3), 2),
+                data_ref::poly_x3_d2_bias);
   REQUIRE_THROWS_AS(data::polynomial_features(kaon::ones({3}), 2), kaon::ShapeError);
   REQUIRE_THROWS_AS(data::polynomial_features(kaon::ones({3, 1}), 0, false), kaon::ValueError);
 }
@@ -67,7 +68,7 @@ TEST_CASE("polynomial_features is differentiable", "[data][polynomial][autograd]
 }
 
 TEST_CASE("train_test_split has scikit-learn's sizes and a seeded shuffle", "[data][split]") {
-  const auto& cases = ref::split_cases;
+  const auto& cases = data_ref::split_cases;
   for (std::size_t r = 0; r < 7; ++r) {
     const auto n = static_cast<std::int64_t>(cases.values[r * 4]);
     const double test_size = cases.values[r * 4 + 1] / 1000.0;
