@@ -17,6 +17,18 @@ namespace detail {
 template <class A, class B, bool FloatMath>
 using binary_compute_t = std::conditional_t<FloatMath, float_t<promote_t<A, B>>, promote_t<A, B>>;
 
+/// The functor a binary op computing in C applies to its tensor operands: F<C> itself for two
+/// tensors, F<C> with the scalar operand bound on its side for a tensor and a scalar.
+template <template <class> class F, class C, class L, class R>
+auto bind_scalar(const L& a, const R& b) {
+  if constexpr (is_tensor_v<L> && is_tensor_v<R>)
+    return F<C>{};
+  else if constexpr (is_tensor_v<L>)
+    return fn::BindRight<F<C>, C>{F<C>{}, static_cast<C>(b)};
+  else
+    return fn::BindLeft<F<C>, C>{F<C>{}, static_cast<C>(a)};
+}
+
 template <template <class> class F, bool FloatMath = false, class A, class B, class D>
 auto binary(const char* op, const Tensor<A, D>& a, const Tensor<B, D>& b) {
   using C = binary_compute_t<A, B, FloatMath>;
@@ -29,7 +41,7 @@ auto binary(const char* op, const Tensor<T, D>& a, S s) {
   using P = promote_scalar_t<T, S>;
   using C = std::conditional_t<FloatMath, float_t<P>, P>;
   using Out = std::invoke_result_t<F<C>, C, C>;
-  return map<Out, D>(op, fn::BindRight<F<C>, C>{F<C>{}, static_cast<C>(s)}, a);
+  return map<Out, D>(op, bind_scalar<F, C>(a, s), a);
 }
 
 template <template <class> class F, bool FloatMath = false, class T, class D, Scalar S>
@@ -37,7 +49,7 @@ auto binary(const char* op, S s, const Tensor<T, D>& a) {
   using P = promote_scalar_t<T, S>;
   using C = std::conditional_t<FloatMath, float_t<P>, P>;
   using Out = std::invoke_result_t<F<C>, C, C>;
-  return map<Out, D>(op, fn::BindLeft<F<C>, C>{F<C>{}, static_cast<C>(s)}, a);
+  return map<Out, D>(op, bind_scalar<F, C>(s, a), a);
 }
 
 /// The gradient for input i of a recorded op: g summed down to that input's shape (undoing
@@ -83,7 +95,7 @@ struct Add : autograd::Function<Add> {
   static constexpr const char* op = "add";
   template <class T, class D>
   static Tensor<T, D> forward(autograd::Context<D>&, const Tensor<T, D>& a, const Tensor<T, D>& b) {
-    return detail::binary<fn::Add>("add", a, b);
+    return detail::binary<fn::Add>(op, a, b);
   }
   template <class T, class D>
   static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
@@ -96,7 +108,7 @@ struct Sub : autograd::Function<Sub> {
   static constexpr const char* op = "sub";
   template <class T, class D>
   static Tensor<T, D> forward(autograd::Context<D>&, const Tensor<T, D>& a, const Tensor<T, D>& b) {
-    return detail::binary<fn::Sub>("sub", a, b);
+    return detail::binary<fn::Sub>(op, a, b);
   }
   template <class T, class D>
   static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
@@ -112,7 +124,7 @@ struct Mul : autograd::Function<Mul> {
   static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
                               const Tensor<T, D>& b) {
     ctx.save_for_backward(a, b);
-    return detail::binary<fn::Mul>("mul", a, b);
+    return detail::binary<fn::Mul>(op, a, b);
   }
   template <class T, class D>
   static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
@@ -129,7 +141,7 @@ struct Div : autograd::Function<Div> {
   static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& a,
                               const Tensor<T, D>& b) {
     ctx.save_for_backward(a, b);
-    return detail::binary<fn::Div, true>("div", a, b);
+    return detail::binary<fn::Div, true>(op, a, b);
   }
   template <class T, class D>
   static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
@@ -307,13 +319,14 @@ auto arithmetic(L&& a, R&& b) {
     if ((a_ok || b_ok) && (!autograd::GradMode::is_enabled() ||
                            !(autograd::detail::records(a) || autograd::detail::records(b)))) {
       auto into = [&](auto& out) {
+        const auto f = bind_scalar<F, C>(a, b);
         if constexpr (is_tensor_v<LB> && is_tensor_v<RB>) {
           if (broadcast_shapes(a.shape(), b.shape(), TT::op) != out.shape()) return false;
-          apply_into(TT::op, out, F<C>{}, a, b);
+          apply_into(TT::op, out, f, a, b);
         } else if constexpr (is_tensor_v<LB>) {
-          apply_into(TS::op, out, fn::BindRight<F<C>, C>{F<C>{}, static_cast<C>(b)}, a);
+          apply_into(TS::op, out, f, a);
         } else {
-          apply_into(ST::op, out, fn::BindLeft<F<C>, C>{F<C>{}, static_cast<C>(a)}, b);
+          apply_into(ST::op, out, f, b);
         }
         out.bump_version();
         return true;
@@ -459,13 +472,14 @@ void compound(const char* op, Tensor<T, D>& self, const R& rhs) {
   static_assert(std::is_same_v<promote_t<T, C>, T>,
                 "in-place op: the result type cannot be cast to the tensor's element type "
                 "(e.g. int64 += float, or int64 /= anything); convert with to<float>() first");
+  const auto f = bind_scalar<F, C>(self, rhs);
   if constexpr (is_tensor_v<R>) {
     check_operand_not_recorded(op, rhs);
     check_in_place(op, self, rhs);
-    apply_into(op, self, F<C>{}, self, rhs);
+    apply_into(op, self, f, self, rhs);
   } else {
     check_in_place(op, self);
-    apply_into(op, self, fn::BindRight<F<C>, C>{F<C>{}, static_cast<C>(rhs)}, self);
+    apply_into(op, self, f, self);
   }
   self.bump_version();
 }
