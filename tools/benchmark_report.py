@@ -337,15 +337,17 @@ def report(args):
     add("")
     times = results / "compile_times.tsv"
     if times.exists() and times.read_text().strip():
-        add("Wall time of one compilation (`/usr/bin/time -f %e`, `-c`), with the compiler and flags")
-        add("CMake uses for that kind of source (`-O0` appended where shown).")
+        add("Wall time of a compilation (`/usr/bin/time -f %e`, `-c`), with the compiler and flags")
+        add("CMake uses for that kind of source (`-O0` appended where shown): the median of three")
+        add("compilations one after the other, and the three.")
         add("")
-        add("| what | seconds |")
-        add("|---|---|")
+        add("| what | seconds (median) | the three |")
+        add("|---|---|---|")
         commands = []
         for line in times.read_text().splitlines():
             label, seconds, command = line.split("\t", 2)
-            add(f"| {label} | {seconds} |")
+            runs = [float(s) for s in seconds.split()]
+            add(f"| {label} | {median(runs):.2f} | {', '.join(f'{r:.2f}' for r in runs)} |")
             commands.append(f"# {label}\n{command.strip()} -c <source>")
         add("")
         add("The commands:")

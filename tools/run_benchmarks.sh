@@ -174,25 +174,30 @@ compile_db="$bench_dir/compile_commands.json"
 compile_times="$results_dir/compile_times.tsv"
 : >"$compile_times"
 
-# time_compile LABEL FLAGS_SOURCE EXTRA_FLAGS SOURCE: compiles SOURCE with the compiler and flags
-# CMake used for FLAGS_SOURCE (its -o/-c/dependency options dropped), then EXTRA_FLAGS.
+# time_compile LABEL FLAGS_SOURCE EXTRA_FLAGS SOURCE: compiles SOURCE three times with the
+# compiler and flags CMake used for FLAGS_SOURCE (its -o/-c/dependency options dropped), then
+# EXTRA_FLAGS, and records the three wall times; the report gives their median (one compilation
+# alone varies by a second or more on a busy machine).
 time_compile() {
-  local label="$1" flags_source="$2" extra="$3" source="$4" seconds
-  local -a command
+  local label="$1" flags_source="$2" extra="$3" source="$4" seconds round
+  local -a command times=()
   mapfile -t command < <(python3 tools/benchmark_report.py compile-command "$compile_db" \
     "$flags_source")
   if ((${#command[@]} == 0)); then
     echo "no compile command for $flags_source; skipping '$label'" >&2
     return 0
   fi
-  # shellcheck disable=SC2086  # EXTRA_FLAGS is a list of flags
-  if seconds="$(cd "$bench_dir" && { /usr/bin/time -f %e "${command[@]}" $extra -c "$source" \
-    -o "$compile_dir/out.o" 2>&1 >/dev/null; } | tail -n 1)"; then
-    printf '%s\t%s\t%s\n' "$label" "$seconds" "${command[*]} $extra" >>"$compile_times"
-    echo "$label: $seconds s"
-  else
-    echo "compiling '$label' failed: $seconds" >&2
-  fi
+  for round in 1 2 3; do
+    # shellcheck disable=SC2086  # EXTRA_FLAGS is a list of flags
+    if ! seconds="$(cd "$bench_dir" && { /usr/bin/time -f %e "${command[@]}" $extra -c "$source" \
+      -o "$compile_dir/out.o" 2>&1 >/dev/null; } | tail -n 1)"; then
+      echo "compiling '$label' failed (round $round): $seconds" >&2
+      return 0
+    fi
+    times+=("$seconds")
+  done
+  printf '%s\t%s\t%s\n' "$label" "${times[*]}" "${command[*]} $extra" >>"$compile_times"
+  echo "$label: ${times[*]} s"
 }
 
 penguins="$repo_root/examples/penguins_regression/main.cpp"
