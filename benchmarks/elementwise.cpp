@@ -14,6 +14,8 @@ void set_threads(const benchmark::State& state) {
 using BinaryOp = kaon::Tensor<> (*)(const kaon::Tensor<>&, const kaon::Tensor<>&);
 kaon::Tensor<> add(const kaon::Tensor<>& a, const kaon::Tensor<>& b) { return a + b; }
 kaon::Tensor<> mul(const kaon::Tensor<>& a, const kaon::Tensor<>& b) { return a * b; }
+kaon::Tensor<> sub(const kaon::Tensor<>& a, const kaon::Tensor<>& b) { return a - b; }
+kaon::Tensor<> div(const kaon::Tensor<>& a, const kaon::Tensor<>& b) { return a / b; }
 
 // c = op(a, b), a new result per call. On tiny shapes this is the fixed cost of an op
 // (allocation from the cache, shape logic, the loop); on 10M floats it is memory bandwidth:
@@ -60,6 +62,13 @@ BENCHMARK_CAPTURE(BM_binary, mul_small, mul, kaon::Shape{1, 50}, kaon::Shape{1, 
     ->Arg(1);
 BENCHMARK_CAPTURE(BM_binary, add_broadcast, add, kaon::Shape{1, 50}, kaon::Shape{50, 1})
     ->Name("BM_add_broadcast/cpu/1x50+50x1")
+    ->Arg(1);
+// Short rows: x - mean over a few features, p / p.sum(1, true) over three classes.
+BENCHMARK_CAPTURE(BM_binary, sub_row, sub, kaon::Shape{4000, 2}, kaon::Shape{2})
+    ->Name("BM_sub_row/cpu/4000x2-2")
+    ->Arg(1);
+BENCHMARK_CAPTURE(BM_binary, div_column, div, kaon::Shape{4000, 3}, kaon::Shape{4000, 1})
+    ->Name("BM_div_column/cpu/4000x3/4000x1")
     ->Arg(1);
 BENCHMARK_CAPTURE(BM_binary, add_large, add, kaon::Shape{kLarge}, kaon::Shape{kLarge})
     ->Name("BM_add_large/cpu/10M")

@@ -14,9 +14,11 @@
 #define KAON_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define KAON_RESTRICT __restrict__
 #define KAON_COLD __attribute__((cold, noinline))
+#define KAON_NOINLINE __attribute__((noinline))
 #else
 #define KAON_LIKELY(x) (x)
 #define KAON_UNLIKELY(x) (x)
 #define KAON_RESTRICT
 #define KAON_COLD
+#define KAON_NOINLINE
 #endif

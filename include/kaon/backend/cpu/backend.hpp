@@ -214,6 +214,8 @@ struct backend<cpu> : detail::CpuFusedLayers {
     std::array<In, kChunk> buf;
     const In* filled_from = nullptr;
     std::int64_t filled_len = 0;
+    std::array<std::int64_t, kChunk> offsets;  // rows_run's gather
+    std::int64_t offsets_len = 0;
 
     /// A dense run of `len` elements of x (step `step`): x itself when step is 1.
     const In* run(const In* x, std::int64_t step, std::int64_t len) {
@@ -226,6 +228,27 @@ struct backend<cpu> : detail::CpuFusedLayers {
         return buf.data();
       }
       for (std::int64_t j = 0; j < len; ++j) buf[j] = x[j * step];
+      return buf.data();
+    }
+
+    /// `rows` rows of `inner` elements of x as one dense run, x's rows `row_step` and its
+    /// elements `col_step` apart: x itself when its rows lie back to back, else gathered into
+    /// the buffer through a table of offsets made on the first call (the steps stay the same
+    /// from call to call), and gathered once while one row repeats (row_step 0). rows * inner
+    /// <= kChunk.
+    const In* rows_run(const In* x, std::int64_t row_step, std::int64_t col_step,
+                       std::int64_t inner, std::int64_t rows) {
+      if (col_step == 1 && row_step == inner) return x;
+      const std::int64_t len = rows * inner;
+      if (row_step == 0 && x == filled_from && len <= filled_len) return buf.data();
+      if (offsets_len < len) {
+        for (std::int64_t q = 0; q < rows; ++q)
+          for (std::int64_t j = 0; j < inner; ++j)
+            offsets[q * inner + j] = q * row_step + j * col_step;
+        offsets_len = len;
+      }
+      for (std::int64_t i = 0; i < len; ++i) buf[i] = x[offsets[i]];
+      filled_from = row_step == 0 ? x : nullptr, filled_len = len;
       return buf.data();
     }
 
@@ -290,8 +313,12 @@ struct backend<cpu> : detail::CpuFusedLayers {
     return true;
   }
 
+  /// One dense run. Not inlined: inside rows_loop's many paths GCC 12 ran out of registers
+  /// and kept the pointers in vector registers, moving them back on every iteration (a 1000-wide
+  /// row subtracted in L1 took 1.3x a plain loop; the call costs a few ns per row).
   template <class Out, class F, class... In>
-  static void dense_loop(Out* KAON_RESTRICT o, std::int64_t len, const F& f, const In*... in) {
+  KAON_NOINLINE static void dense_loop(Out* KAON_RESTRICT o, std::int64_t len, const F& f,
+                                       const In*... in) {
     for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(in[j]...));
   }
 
@@ -347,6 +374,29 @@ struct backend<cpu> : detail::CpuFusedLayers {
     }
   }
 
+  /// Rows [r0, r1) of a rank-2 plan with short rows (x - mean over 4 features, p / p.sum(1,
+  /// true) over 3 classes) whose output rows lie back to back: kChunk / inner rows at a time
+  /// are one dense run of the output, each input's rows one run too, as they lie or gathered
+  /// into a buffer. A loop per row would cost more than its few elements. False (nothing done)
+  /// when the plan is not of that form.
+  template <class Out, class F, std::size_t... K, class... In>
+  static bool short_rows(const detail::StridedPlan<1 + sizeof...(In)>& p, std::int64_t r0,
+                         std::int64_t r1, Out* out, const F& f, std::index_sequence<K...>,
+                         const In*... in) {
+    if (p.rank != 2) return false;
+    const std::int64_t inner = p.sizes[1];
+    if (inner * 2 > kChunk || p.strides[0][1] != 1 || p.strides[0][0] != inner) return false;
+    const std::int64_t k = kChunk / inner;
+    std::tuple<Staging<In>...> staging;
+    for (std::int64_t r = r0; r < r1; r += k) {
+      const std::int64_t n = std::min(k, r1 - r);
+      dense_loop(out + r * inner, n * inner, f,
+                 std::get<K>(staging).rows_run(in + r * p.strides[K + 1][0], p.strides[K + 1][0],
+                                               p.strides[K + 1][1], inner, n)...);
+    }
+    return true;
+  }
+
   /// The rows [r0, r1) of a plan whose rows are not all one dense run. How a row is read is
   /// decided once: every operand dense; the first input repeating one element along the row
   /// (or, for a binary op, the second) and the rest dense, kept in a register; otherwise in
@@ -360,6 +410,7 @@ struct backend<cpu> : detail::CpuFusedLayers {
     const std::int64_t so = p.strides[0][p.rank - 1];
     const std::int64_t si[N] = {so, p.strides[K + 1][p.rank - 1]...};
     if (((si[K + 1] == 1) && ... && (so == 1))) {
+      if (short_rows(p, r0, r1, out, f, std::index_sequence<K...>{}, in...)) return;
       walk_rows(p, r0, r1, [&](const std::int64_t* off) {
         dense_loop(out + off[0], inner, f, (in + off[K + 1])...);
       });
@@ -397,6 +448,7 @@ struct backend<cpu> : detail::CpuFusedLayers {
         return;
       }
     }
+    if (short_rows(p, r0, r1, out, f, std::index_sequence<K...>{}, in...)) return;
     std::tuple<Staging<In>...> staging;
     alignas(kAlignment) Out obuf[kChunk];
     walk_rows(p, r0, r1, [&](const std::int64_t* off) {
