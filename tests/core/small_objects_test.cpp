@@ -71,3 +71,30 @@ TEST_CASE("pooled objects are reused and may be freed on another thread", "[core
   dropper.join();
   REQUIRE(mine.grad().to_vector() == std::vector<float>{3.0f, 3.0f, 3.0f});
 }
+
+TEST_CASE("a node and its control block share one pool block and outlive their tensors right",
+          "[core][tape]") {
+  const auto nodes_before = kaon::autograd::live_nodes();
+  auto x = kaon::ones({3}).requires_grad_();
+  std::weak_ptr<kaon::autograd::Node<kaon::cpu>> watch;
+  const void* address = nullptr;
+  {
+    auto y = x * 2.0f;
+    watch = y.grad_fn();
+    address = watch.lock().get();
+    REQUIRE(kaon::autograd::live_nodes() == nodes_before + 2);  // MulBackward0, AccumulateGrad
+    REQUIRE(watch.lock()->shared_from_this() == y.grad_fn());
+  }
+  // The node is gone with its tensor; the weak_ptr still holds the block, and says so.
+  REQUIRE(watch.expired());
+  REQUIRE(kaon::autograd::live_nodes() == nodes_before);
+  watch.reset();  // now the block goes back to the pool, and the next node of its size takes it
+  auto z = x * 3.0f;
+#if !defined(__SANITIZE_ADDRESS__)  // under AddressSanitizer the pool steps aside
+  REQUIRE(z.grad_fn().get() == address);
+#else
+  (void)address;
+#endif
+  z.sum().backward();
+  REQUIRE(x.grad().to_vector() == std::vector<float>{3.0f, 3.0f, 3.0f});
+}

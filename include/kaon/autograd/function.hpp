@@ -213,7 +213,7 @@ std::shared_ptr<Node<D>> gradient_edge(const Tensor<T, D>& t) {
   if (m->grad_fn) return m->grad_fn;
   if (!m->requires_grad) return nullptr;
   if (auto acc = m->accumulator.lock()) return acc;
-  auto acc = kaon::detail::make_pooled<AccumulateGrad<T, D>>(t);
+  auto acc = make_node<AccumulateGrad<T, D>, D>(t).owner;
   m->accumulator = acc;
   return acc;
 }
@@ -234,7 +234,8 @@ struct Function {
         Context<D> ctx(false);
         return Derived::forward(ctx, args...);
       }
-      auto node = kaon::detail::make_pooled<FunctionNode<Derived, T, D>>();
+      auto made = make_node<FunctionNode<Derived, T, D>, D>();
+      auto* node = made.node;
       auto add = [&](const auto& a) {
         if constexpr (std::is_same_v<detail::bare_t<decltype(a)>, Tensor<T, D>>) {
           node->ctx.add_input(a, detail::records(a));
@@ -246,10 +247,10 @@ struct Function {
         NoGradGuard no_grad;
         return Tensor<T, D>(Derived::forward(node->ctx, args...));
       }();
-      node->ctx.finalize(out, node.get());
+      node->ctx.finalize(out, node);
       if (out.impl().autograd) out = out.detach();  // forward returned an input as is
       out.impl().autograd = kaon::detail::make_pooled<AutogradMeta<D>>();
-      out.impl().autograd->grad_fn = std::move(node);
+      out.impl().autograd->grad_fn = std::move(made.owner);
       return out;
     }
   }

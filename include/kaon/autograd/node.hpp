@@ -7,12 +7,16 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "kaon/autograd/grad_mode.hpp"
+#include "kaon/core/pool.hpp"
 #include "kaon/core/small_vector.hpp"
 #include "kaon/core/tensor.hpp"
 
@@ -82,6 +86,70 @@ struct Node : std::enable_shared_from_this<Node<D>> {
     Grad<D> buffer;
   } engine;
 };
+
+namespace detail {
+/// Room left after a node, in its pool block, for its shared_ptr control block.
+inline constexpr std::size_t kControlRoom = 64;
+
+/// Ends a node made by make_node; its block goes back to the pool with the control block.
+template <class D>
+struct NodeDeleter {
+  void operator()(Node<D>* n) const noexcept { n->~Node(); }
+};
+
+/// The control block's allocator: it hands out the room make_node left after the node, and
+/// gives the whole block back to the pool when the control block goes (after the node and its
+/// last weak_ptr), so a node and its control block are one allocation, as with allocate_shared.
+template <class T>
+struct NodeBlockAllocator {
+  using value_type = T;
+  NodeBlockAllocator(void* block, std::size_t bytes, std::size_t offset) noexcept
+      : block(block), bytes(bytes), offset(offset) {}
+  template <class U>
+  NodeBlockAllocator(const NodeBlockAllocator<U>& o) noexcept  // NOLINT: rebinding is implicit
+      : block(o.block), bytes(o.bytes), offset(o.offset) {}
+  T* allocate(std::size_t) {  // called once, for the one control block
+    static_assert(sizeof(T) <= kControlRoom && alignof(T) <= alignof(std::max_align_t));
+    return static_cast<T*>(static_cast<void*>(static_cast<char*>(block) + offset));
+  }
+  void deallocate(T*, std::size_t) noexcept { kaon::detail::ObjectPool::deallocate(block, bytes); }
+  template <class U>
+  friend bool operator==(const NodeBlockAllocator& a, const NodeBlockAllocator<U>& b) {
+    return a.block == b.block;
+  }
+  void* block;
+  std::size_t bytes, offset;
+};
+}  // namespace detail
+
+/// A new node of type N, and the owner of it as a Node<D>.
+template <class N, class D>
+struct MadeNode {
+  N* node;
+  std::shared_ptr<Node<D>> owner;
+};
+
+/// Makes a node of type N (derived from Node<D>) and its shared_ptr<Node<D>> owner in one pool
+/// block. The owner's control block has one type for every kind of node, so a program compiles
+/// that machinery once, where std::allocate_shared<N> would compile it once per op.
+template <class N, class D, class... Args>
+MadeNode<N, D> make_node(Args&&... args) {
+  static_assert(std::is_base_of_v<Node<D>, N> && alignof(N) <= alignof(std::max_align_t));
+  constexpr std::size_t offset = (sizeof(N) + alignof(std::max_align_t) - 1) /
+                                 alignof(std::max_align_t) * alignof(std::max_align_t);
+  constexpr std::size_t bytes = offset + detail::kControlRoom;
+  void* block = kaon::detail::ObjectPool::allocate(bytes);
+  N* n = nullptr;
+  try {
+    n = ::new (block) N(std::forward<Args>(args)...);
+  } catch (...) {
+    kaon::detail::ObjectPool::deallocate(block, bytes);
+    throw;
+  }
+  Node<D>* base = n;  // one shared_ptr constructor and control block type for every N
+  return {n, std::shared_ptr<Node<D>>(base, detail::NodeDeleter<D>{},
+                                      detail::NodeBlockAllocator<Node<D>>(block, bytes, offset))};
+}
 
 /// Per-tensor autograd state; present only on tensors that take part in autograd.
 template <class D>

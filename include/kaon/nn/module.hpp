@@ -135,8 +135,8 @@ class Module {
     auto own = state_dict();
     std::vector<std::string> missing, unexpected;
     for (auto& [name, t] : own) {
-      const auto it =
-          std::find_if(state.begin(), state.end(), [&](auto& kv) { return kv.first == name; });
+      const auto it = std::find_if(state.begin(), state.end(),
+                                   [&key = name](auto& kv) { return kv.first == key; });
       if (it == state.end()) {
         missing.push_back(name);
         continue;
@@ -148,8 +148,8 @@ class Module {
       t.copy_(it->second);
     }
     for (auto& [name, t] : state)
-      if (std::find_if(own.begin(), own.end(), [&](auto& kv) { return kv.first == name; }) ==
-          own.end())
+      if (std::find_if(own.begin(), own.end(),
+                       [&key = name](auto& kv) { return kv.first == key; }) == own.end())
         unexpected.push_back(name);
     if (strict && (!missing.empty() || !unexpected.empty())) {
       std::string msg = "load_state_dict: error(s) in loading state_dict for " + name_ + ":";
@@ -183,8 +183,8 @@ class Module {
     KAON_CHECK(!name.empty() && name.find('.') == std::string::npos, ValueError,
                "register: invalid name \"", name, "\" (must be non-empty and contain no '.')");
     auto taken = [&](const auto& list) {
-      return std::find_if(list.begin(), list.end(), [&](auto& kv) { return kv.first == name; }) !=
-             list.end();
+      return std::find_if(list.begin(), list.end(),
+                          [&key = name](auto& kv) { return kv.first == key; }) != list.end();
     };
     KAON_CHECK(!taken(params_) && !taken(buffers_) && !taken(children_), ValueError, "register: \"",
                name, "\" is already registered in ", name_);

@@ -69,10 +69,10 @@ Tensor<U, D> Tensor<T, D>::cast() const {
     Tensor<U, D> out = detail::map<U, D>("to", fn::Identity<T>{}, *this);
     if constexpr (std::is_floating_point_v<T> && std::is_floating_point_v<U>) {
       if (autograd::GradMode::is_enabled() && requires_grad()) {
-        auto node = detail::make_pooled<ops::CastBackward<T, U, D>>();
+        auto [node, owner] = autograd::make_node<ops::CastBackward<T, U, D>, D>();
         node->next_edges.push_back(autograd::gradient_edge(*this));
         out.impl().autograd = detail::make_pooled<autograd::AutogradMeta<D>>();
-        out.impl().autograd->grad_fn = std::move(node);
+        out.impl().autograd->grad_fn = std::move(owner);
       }
     }
     return out;

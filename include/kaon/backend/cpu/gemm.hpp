@@ -194,6 +194,12 @@ bool small_gemv_cpu(const T* A, std::int64_t si, std::int64_t sk, std::int64_t M
   }
 }
 
+/// m^T: the same buffer, read the other way.
+template <class T>
+MatrixRef<T> transposed(const MatrixRef<T>& m) {
+  return {m.data, m.cols, m.rows, m.ld, !m.row_major};
+}
+
 /// c = a @ b, or c += a @ b when `accumulate`.
 template <class T>
 void gemm_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b, const MatrixRef<T>& c,
@@ -206,16 +212,16 @@ void gemm_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b, const Ma
   if (c.rows == 1 && small_gemv_cpu(b.data, col_stride(b), row_stride(b), b.cols, b.rows, a.data,
                                     col_stride(a), c.data, col_stride(c), accumulate))
     return;
-  with_eigen_map(c, [&](auto C) {
-    with_eigen_map(a, [&](const auto& A) {
-      with_eigen_map(b, [&](const auto& B) {
-        if (accumulate)
-          C.noalias() += A * B;
-        else
-          C.noalias() = A * B;
-      });
-    });
-  });
+  // One Eigen product per layout of a and b (4, not 16): a column-major c is computed as the
+  // row-major c^T = b^T a^T, and c = a @ b as c = 0, c += a @ b (what Eigen does for all but
+  // tiny products anyway).
+  if (!c.row_major) return gemm_cpu(transposed(b), transposed(a), transposed(c), accumulate);
+  using Out = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>,
+                         Eigen::Unaligned, Eigen::OuterStride<>>;
+  Out C(c.data, c.rows, c.cols, Eigen::OuterStride<>(c.ld));
+  if (!accumulate) C.setZero();
+  with_eigen_map(
+      a, [&](const auto& A) { with_eigen_map(b, [&](const auto& B) { C.noalias() += A * B; }); });
 }
 
 }  // namespace kaon::detail

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kaon/core/error.hpp"
+#include "kaon/core/macros.hpp"
 
 namespace kaon {
 
@@ -33,6 +34,33 @@ namespace detail {
 /// Elements below which a loop stays on the calling thread.
 inline constexpr std::int64_t kParallelGrain = std::int64_t{1} << 17;
 
+/// Calls call(fn, b, e) on `chunks` chunks of [begin, end), the first on the calling thread
+/// and each other on a thread of its own. Not a template: every parallel loop shares this one
+/// instantiation of std::thread, so a program pays for it once, not once per loop body.
+inline void run_chunks(std::int64_t begin, std::int64_t end, std::int64_t chunks,
+                       void (*call)(const void*, std::int64_t, std::int64_t), const void* fn) {
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(chunks - 1));
+  const std::int64_t step = (end - begin + chunks - 1) / chunks;
+  for (std::int64_t c = 1; c < chunks; ++c) {
+    const std::int64_t b = begin + c * step, e = std::min(end, b + step);
+    if (b < e) workers.emplace_back([call, fn, b, e] { call(fn, b, e); });
+  }
+  call(fn, begin, std::min(end, begin + step));
+  for (auto& w : workers) w.join();
+}
+
+/// run_chunks for a callable fn; out of line, so that the serial path of parallel_for stays as
+/// small as a plain call.
+template <class Fn>
+KAON_NOINLINE void threaded_for(std::int64_t begin, std::int64_t end, std::int64_t chunks,
+                                const Fn& fn) {
+  run_chunks(
+      begin, end, chunks,
+      [](const void* f, std::int64_t b, std::int64_t e) { (*static_cast<const Fn*>(f))(b, e); },
+      &fn);
+}
+
 /// Calls fn(begin, end) on chunks of [begin, end); chunks run on separate threads when the
 /// range holds more than `grain` items per thread. fn must not throw.
 template <class Fn>
@@ -43,15 +71,7 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, cons
     if (n > 0) fn(begin, end);
     return;
   }
-  std::vector<std::thread> workers;
-  workers.reserve(static_cast<std::size_t>(chunks - 1));
-  const std::int64_t step = (n + chunks - 1) / chunks;
-  for (std::int64_t c = 1; c < chunks; ++c) {
-    const std::int64_t b = begin + c * step, e = std::min(end, b + step);
-    if (b < e) workers.emplace_back([&fn, b, e] { fn(b, e); });
-  }
-  fn(begin, std::min(end, begin + step));
-  for (auto& w : workers) w.join();
+  threaded_for(begin, end, chunks, fn);
 }
 
 }  // namespace detail

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// The host GEMM on every layout it takes: a, b and c each row- or column-major with a leading
+// dimension longer than a row, computed and accumulated, against the sum written out. Integer
+// values keep every product and sum exact in float.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <kaon/kaon.hpp>
+#include <vector>
+
+namespace gemm_layouts_test {
+
+using kaon::detail::MatrixRef;
+
+// A [rows, cols] matrix in a buffer with `pad` unused elements after each row (or column).
+struct Stored {
+  std::int64_t rows, cols, pad;
+  bool row_major;
+  std::vector<float> buffer;
+  Stored(std::int64_t r, std::int64_t c, bool rm, std::int64_t p)
+      : rows(r),
+        cols(c),
+        pad(p),
+        row_major(rm),
+        buffer(static_cast<std::size_t>((rm ? r * (c + p) : c * (r + p))), -99.0f) {}
+  [[nodiscard]] std::int64_t ld() const { return (row_major ? cols : rows) + pad; }
+  float& at(std::int64_t i, std::int64_t j) {
+    return buffer[static_cast<std::size_t>(row_major ? i * ld() + j : j * ld() + i)];
+  }
+  MatrixRef<float> ref() { return {buffer.data(), rows, cols, ld(), row_major}; }
+  MatrixRef<const float> cref() { return {buffer.data(), rows, cols, ld(), row_major}; }
+};
+
+TEST_CASE("gemm_cpu computes and accumulates on all eight layouts", "[ops][matmul]") {
+  // 3x4x5 takes Eigen's small-product path, 40x33x20 its blocked GEMM.
+  const std::vector<std::vector<std::int64_t>> sizes = {{3, 4, 5}, {40, 33, 20}};
+  int cases = 0;
+  for (const auto& mkn : sizes) {
+    const std::int64_t M = mkn[0], K = mkn[1], N = mkn[2];
+    for (int layout = 0; layout < 8; ++layout) {
+      for (bool accumulate : {false, true}) {
+        Stored a(M, K, layout & 1, 3), b(K, N, layout & 2, 2), c(M, N, layout & 4, 1);
+        for (std::int64_t i = 0; i < M; ++i)
+          for (std::int64_t k = 0; k < K; ++k) a.at(i, k) = static_cast<float>((i * 7 + k) % 5 - 2);
+        for (std::int64_t k = 0; k < K; ++k)
+          for (std::int64_t j = 0; j < N; ++j) b.at(k, j) = static_cast<float>((k + 3 * j) % 7 - 3);
+        for (std::int64_t i = 0; i < M; ++i)
+          for (std::int64_t j = 0; j < N; ++j) c.at(i, j) = static_cast<float>(i - j);
+        kaon::detail::gemm_cpu(a.cref(), b.cref(), c.ref(), accumulate);
+        INFO("M K N " << M << " " << K << " " << N << ", layout " << layout << ", accumulate "
+                      << accumulate);
+        for (std::int64_t i = 0; i < M; ++i)
+          for (std::int64_t j = 0; j < N; ++j) {
+            float want = accumulate ? static_cast<float>(i - j) : 0.0f;
+            for (std::int64_t k = 0; k < K; ++k) want += a.at(i, k) * b.at(k, j);
+            REQUIRE(c.at(i, j) == want);
+          }
+        // The gaps between c's rows (or columns) are not written.
+        std::int64_t untouched = 0;
+        for (float v : c.buffer) untouched += v == -99.0f;
+        REQUIRE(untouched == (c.row_major ? M : N) * c.pad);
+        ++cases;
+      }
+    }
+  }
+  REQUIRE(cases == 32);
+}
+
+}  // namespace gemm_layouts_test
