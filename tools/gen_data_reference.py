@@ -124,22 +124,45 @@ f64("lstsq_b", lstsq_b)
 f64("lstsq_x", np.linalg.lstsq(lstsq_a, lstsq_b, rcond=None)[0])
 f64("lstsq_b1", lstsq_b1)
 f64("lstsq_x1", np.linalg.lstsq(lstsq_a, lstsq_b1, rcond=None)[0])
+
+
+def rank_deficient_case(name, a, b, rank):
+    """lstsq_<name>_a, _b, _x and _rank for a system numpy solves at rank `rank`."""
+    x, _, r, _ = np.linalg.lstsq(a, b, rcond=None)
+    assert r == rank
+    f64(f"lstsq_{name}_a", a)
+    f64(f"lstsq_{name}_b", b)
+    f64(f"lstsq_{name}_x", x)
+    i64(f"lstsq_{name}_rank", r)
+
+
 # Third column = first + second exactly (small integers), so the rank is 2.
 rd_ab = np.array([[1, 2], [3, -1], [0, 4], [2, 2], [-1, 3]], dtype=np.float64)
-lstsq_rd_a = np.column_stack([rd_ab, rd_ab[:, 0] + rd_ab[:, 1]])
-lstsq_rd_b = np.array([1.0, -2.0, 3.5, 0.5, 2.0])
-rd_x, _, rd_rank, _ = np.linalg.lstsq(lstsq_rd_a, lstsq_rd_b, rcond=None)
-assert rd_rank == 2
-f64("lstsq_rd_a", lstsq_rd_a)
-f64("lstsq_rd_b", lstsq_rd_b)
-f64("lstsq_rd_x", rd_x)
-i64("lstsq_rd_rank", rd_rank)
+rank_deficient_case("rd", np.column_stack([rd_ab, rd_ab[:, 0] + rd_ab[:, 1]]),
+                    np.array([1.0, -2.0, 3.5, 0.5, 2.0]), 2)
 # Two equations, four unknowns: the minimum-norm exact solution.
 lstsq_ud_a = rng.normal(size=(2, 4)).round(4)
 lstsq_ud_b = rng.normal(size=2).round(4)
 f64("lstsq_ud_a", lstsq_ud_a)
 f64("lstsq_ud_b", lstsq_ud_b)
 f64("lstsq_ud_x", np.linalg.lstsq(lstsq_ud_a, lstsq_ud_b, rcond=None)[0])
+# Wide and rank deficient (row 3 = row 1 + row 2), two right-hand sides.
+rng_wide = np.random.default_rng(3)
+wide_rows = rng_wide.normal(size=(2, 5)).round(4)
+rank_deficient_case("wide", np.vstack([wide_rows, wide_rows[0] + wide_rows[1]]),
+                    rng_wide.normal(size=(3, 2)).round(4), 2)
+# Ill-conditioned: a degree-8 polynomial fit (Vandermonde columns, condition number ~1e6).
+vander_t = np.linspace(0.0, 1.0, 30)
+lstsq_vander_a = np.vander(vander_t, 9)
+lstsq_vander_b = np.sin(3.0 * vander_t) + 0.1 * np.cos(17.0 * vander_t)
+vander_x, vander_res, vander_rank, vander_sv = np.linalg.lstsq(
+    lstsq_vander_a, lstsq_vander_b, rcond=None)
+assert vander_rank == 9
+f64("lstsq_vander_a", lstsq_vander_a)
+f64("lstsq_vander_b", lstsq_vander_b)
+f64("lstsq_vander_x", vander_x)
+f64("lstsq_vander_residuals", vander_res)
+f64("lstsq_vander_cond", vander_sv[0] / vander_sv[-1])
 
 # --------------------------------------------------------------------------------------
 # 3. sklearn.preprocessing.StandardScaler: fit, transform, transform of new data, inverse.

@@ -31,6 +31,20 @@ TEST_CASE("lstsq matches NumPy: overdetermined, rank deficient, underdetermined"
                     .solution,
                 data_ref::lstsq_ud_x, 1e-10);
 
+  // Wide and rank deficient, with two right-hand sides.
+  const auto wide = kaon::linalg::lstsq(from_ref<double>(data_ref::lstsq_wide_a),
+                                        from_ref<double>(data_ref::lstsq_wide_b));
+  check_matches(wide.solution, data_ref::lstsq_wide_x, 1e-10);
+  REQUIRE(wide.rank == static_cast<std::int64_t>(data_ref::lstsq_wide_rank.values[0]));
+
+  // Ill-conditioned (condition number ~6e5): the solution to what that allows, residuals too.
+  REQUIRE(data_ref::lstsq_vander_cond.values[0] > 1e5);
+  const auto vander = kaon::linalg::lstsq(from_ref<double>(data_ref::lstsq_vander_a),
+                                          from_ref<double>(data_ref::lstsq_vander_b));
+  REQUIRE(vander.rank == 9);
+  check_matches(vander.solution, data_ref::lstsq_vander_x, 1e-8);
+  check_matches(vander.residuals, data_ref::lstsq_vander_residuals, 1e-8);
+
   // Float tensors are solved in double and returned as float.
   const auto f =
       kaon::linalg::lstsq(from_ref<float>(data_ref::lstsq_a), from_ref<float>(data_ref::lstsq_b));

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 // linalg::lstsq: the least-squares solution of A X = B (minimum norm when A is rank deficient),
-// as torch.linalg.lstsq and numpy.linalg.lstsq, through Eigen's complete orthogonal
-// decomposition (QR with column pivoting). Computed in double precision on the host.
+// as numpy.linalg.lstsq(rcond=None) and torch.linalg.lstsq with its 'gelsd' driver: through an
+// SVD (linalg/min_norm_solve.hpp), in double precision on the host.
 //
 //   auto sol = kaon::linalg::lstsq(a, b).solution;       // torch.linalg.lstsq(a, b).solution
 #pragma once
 
-#include <Eigen/Dense>
-#include <algorithm>
 #include <cstdint>
-#include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "kaon/autograd/engine.hpp"
@@ -17,6 +15,7 @@
 #include "kaon/backend/cpu/backend.hpp"
 #include "kaon/core/error.hpp"
 #include "kaon/core/tensor.hpp"
+#include "kaon/linalg/min_norm_solve.hpp"
 #include "kaon/ops/copy.hpp"
 #include "kaon/ops/factory.hpp"
 
@@ -33,22 +32,10 @@ struct LstsqResult {
 };
 
 namespace detail {
+/// t's values as doubles on the host, row-major.
 template <class T, class D>
-Eigen::MatrixXd to_eigen(const Tensor<T, D>& t, std::int64_t rows, std::int64_t cols) {
-  const auto v = t.detach().template to<cpu>().template to<double>().contiguous().to_vector();
-  Eigen::MatrixXd m(rows, cols);
-  for (std::int64_t i = 0; i < rows; ++i)
-    for (std::int64_t j = 0; j < cols; ++j) m(i, j) = v[static_cast<std::size_t>(i * cols + j)];
-  return m;
-}
-
-template <class T, class D>
-Tensor<T, D> from_eigen(const Eigen::MatrixXd& m, const Shape& shape) {
-  std::vector<double> v(static_cast<std::size_t>(m.size()));
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j)
-      v[static_cast<std::size_t>(i * m.cols() + j)] = m(i, j);
-  return from_vector<double>(v, shape).template to<T>().template to<D>();
+std::vector<double> host_doubles(const Tensor<T, D>& t) {
+  return t.detach().template to<cpu>().template to<double>().contiguous().to_vector();
 }
 }  // namespace detail
 
@@ -65,20 +52,27 @@ LstsqResult<T, D> lstsq(const Tensor<T, D>& a, const Tensor<T, D>& b) {
              "solve under NoGradGuard");
   const std::int64_t m = a.size(0), n = a.size(1), k = b.dim() == 1 ? 1 : b.size(1);
   KAON_CHECK(m > 0 && n > 0, ShapeError, "linalg::lstsq: A must not be empty, got ", a.shape());
-  const Eigen::MatrixXd A = detail::to_eigen(a, m, n);
-  const Eigen::MatrixXd B = detail::to_eigen(b, m, k);
-
-  Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> cod;
-  cod.setThreshold(std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n)));
-  cod.compute(A);
-  const Eigen::MatrixXd X = cod.solve(B);
+  const std::vector<double> A = detail::host_doubles(a), B = detail::host_doubles(b);
+  const auto solved = detail::min_norm_solve(A, m, n, B, k);
 
   LstsqResult<T, D> result;
-  result.rank = cod.rank();
-  result.solution = detail::from_eigen<T, D>(X, b.dim() == 1 ? Shape{n} : Shape{n, k});
+  result.rank = solved.rank;
+  auto as_result = [](const std::vector<double>& v, const Shape& shape) {
+    return from_vector<double>(v, shape).template to<T>().template to<D>();
+  };
+  result.solution = as_result(solved.x, b.dim() == 1 ? Shape{n} : Shape{n, k});
   if (m > n && result.rank == n) {
-    const Eigen::RowVectorXd r = (A * X - B).colwise().squaredNorm();
-    result.residuals = detail::from_eigen<T, D>(r, b.dim() == 1 ? Shape{1} : Shape{k});
+    // Squared residual norm per column of B: sum over rows of (A X - B)^2.
+    std::vector<double> r(static_cast<std::size_t>(k), 0.0);
+    for (std::int64_t i = 0; i < m; ++i)
+      for (std::int64_t c = 0; c < k; ++c) {
+        double e = -B[static_cast<std::size_t>(i * k + c)];
+        for (std::int64_t j = 0; j < n; ++j)
+          e += A[static_cast<std::size_t>(i * n + j)] *
+               solved.x[static_cast<std::size_t>(j * k + c)];
+        r[static_cast<std::size_t>(c)] += e * e;
+      }
+    result.residuals = as_result(r, b.dim() == 1 ? Shape{1} : Shape{k});
   } else {
     result.residuals = empty<T, D>({0});
   }
