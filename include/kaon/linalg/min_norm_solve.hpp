@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The double-precision solver behind linalg::lstsq: the minimum-norm least-squares solution of
-// A X = B through a Householder QR of A (or of A^T when A is wide) and a one-sided Jacobi SVD of
-// the small triangular factor. Singular values at most eps * max(m, n) times the largest count
-// as zero, as numpy.linalg.lstsq(rcond=None) does. Plain loops over std::vector, compiled once
-// per program: a decomposition from Eigen would compile for several seconds wherever lstsq is
-// used.
+// A X = B. A Householder QR with column pivoting of A (of A^T when A is wide) gives a triangular
+// R; when R's diagonal shows full rank by a wide margin, X comes from triangular solves, and
+// otherwise from a one-sided Jacobi SVD of R, where singular values at most eps * max(m, n)
+// times the largest count as zero, as numpy.linalg.lstsq(rcond=None) does. Plain loops over
+// std::vector, compiled once per program: a decomposition from Eigen compiles for several
+// seconds wherever lstsq is used.
 #pragma once
 
 #include <algorithm>
@@ -30,17 +31,35 @@ struct ColMatrix {
   double* col(std::int64_t j) { return v.data() + j * rows; }
 };
 
-/// Householder QR in place of a (rows >= cols): R on and above the diagonal, reflector j's
-/// vector below it (its first entry, 1, implied) and its scale in tau[j].
-inline void householder_qr(ColMatrix& a, std::vector<double>& tau) {
+/// Householder QR with column pivoting in place of a (rows >= cols): a[:, perm] = Q R, with R
+/// on and above the diagonal, reflector j's vector below it (its first entry, 1, implied) and
+/// its scale in tau[j]. Each step takes the remaining column of largest norm, so |R[j, j]|
+/// never grows with j.
+inline void householder_qr(ColMatrix& a, std::vector<double>& tau,
+                           std::vector<std::int64_t>& perm) {
   const std::int64_t m = a.rows, n = a.cols;
   tau.assign(static_cast<std::size_t>(n), 0.0);
+  perm.resize(static_cast<std::size_t>(n));
+  for (std::int64_t j = 0; j < n; ++j) perm[static_cast<std::size_t>(j)] = j;
+  auto squares_below = [&](std::int64_t c, std::int64_t j) {
+    double t = 0;
+    for (std::int64_t i = j; i < m; ++i) t += a(i, c) * a(i, c);
+    return t;
+  };
   for (std::int64_t j = 0; j < n; ++j) {
+    std::int64_t pivot = j;
+    double squares = squares_below(j, j);
+    for (std::int64_t c = j + 1; c < n; ++c) {
+      const double t = squares_below(c, j);
+      if (t > squares) squares = t, pivot = c;
+    }
+    if (pivot != j) {
+      std::swap_ranges(a.col(j), a.col(j) + m, a.col(pivot));
+      std::swap(perm[static_cast<std::size_t>(j)], perm[static_cast<std::size_t>(pivot)]);
+    }
+    if (squares == 0) break;  // the rest of R is zero
     double* x = a.col(j) + j;
     const std::int64_t len = m - j;
-    double squares = 0;
-    for (std::int64_t i = 0; i < len; ++i) squares += x[i] * x[i];
-    if (squares == 0) continue;  // H_j = I
     const double norm = std::sqrt(squares);
     const double alpha = x[0], beta = alpha > 0 ? -norm : norm;
     const double scale = 1 / (alpha - beta);
@@ -118,7 +137,8 @@ struct MinNormSolution {
 /// row-major.
 inline MinNormSolution min_norm_solve(const std::vector<double>& a, std::int64_t m, std::int64_t n,
                                       const std::vector<double>& b, std::int64_t k) {
-  // Factor the tall one of A and A^T: tall = Q [R; 0] with R [s, s], s = min(m, n).
+  // Factor the tall one of A and A^T: tall[:, perm] = Q [R; 0] with R [s, s], s = min(m, n).
+  // A tall A = Q R P^T gives X = P R^+ Q^T B; a wide A = P R^T Q^T gives X = Q (R^T)^+ P^T B.
   const bool wide = m < n;
   const std::int64_t rows = wide ? n : m, s = wide ? m : n;
   ColMatrix qr(rows, s);
@@ -131,57 +151,92 @@ inline MinNormSolution min_norm_solve(const std::vector<double>& a, std::int64_t
         qr(i, j) = e;
     }
   std::vector<double> tau;
-  householder_qr(qr, tau);
-  // The square factor to invert: R when A = Q R, R^T when A = (Q R)^T = R^T Q^T.
-  ColMatrix w(s, s), v(s, s);
-  for (std::int64_t j = 0; j < s; ++j)
-    for (std::int64_t i = 0; i <= j; ++i) {
-      if (wide)
-        w(j, i) = qr(i, j);
-      else
-        w(i, j) = qr(i, j);
-    }
-  jacobi_svd(w, v);  // that factor = U S V^T, with w = U S
-  std::vector<double> sigma(static_cast<std::size_t>(s), 0.0);
-  for (std::int64_t j = 0; j < s; ++j) {
-    double& sv = sigma[static_cast<std::size_t>(j)];
-    for (std::int64_t i = 0; i < s; ++i) sv += w(i, j) * w(i, j);
-    sv = std::sqrt(sv);
-  }
-  const double largest = sigma.empty() ? 0.0 : *std::max_element(sigma.begin(), sigma.end());
-  const double cutoff =
-      std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n)) * largest;
+  std::vector<std::int64_t> perm;
+  householder_qr(qr, tau, perm);
+  const double eps = std::numeric_limits<double>::epsilon();
+  const double dims = static_cast<double>(std::max(m, n));
 
+  // Full rank by a wide margin (|R[j, j]| falls no faster than the singular values do, short of
+  // matrices built to defeat pivoting): triangular solves. Anything closer goes to the SVD,
+  // which decides the rank as NumPy does.
+  bool clear_rank = true;
+  for (std::int64_t j = 0; j < s; ++j)
+    clear_rank = clear_rank && std::abs(qr(j, j)) > 1e4 * eps * dims * std::abs(qr(0, 0));
+
+  // The square factor F (R, or R^T for a wide A) and, without a clear rank, its SVD F = U S V^T
+  // (w = U S).
+  ColMatrix w(s, s), v(s, s);
+  std::vector<double> sigma(static_cast<std::size_t>(s), 0.0);
   MinNormSolution out;
-  for (double sv : sigma) out.rank += sv > cutoff;
+  out.rank = s;
+  if (!clear_rank) {
+    for (std::int64_t j = 0; j < s; ++j)
+      for (std::int64_t i = 0; i <= j; ++i) {
+        if (wide)
+          w(j, i) = qr(i, j);
+        else
+          w(i, j) = qr(i, j);
+      }
+    jacobi_svd(w, v);
+    for (std::int64_t j = 0; j < s; ++j) {
+      double& sv = sigma[static_cast<std::size_t>(j)];
+      for (std::int64_t i = 0; i < s; ++i) sv += w(i, j) * w(i, j);
+      sv = std::sqrt(sv);
+    }
+    const double cutoff = eps * dims * *std::max_element(sigma.begin(), sigma.end());
+    out.rank = 0;
+    for (double sv : sigma) out.rank += sv > cutoff;
+    for (double& sv : sigma) sv = sv > cutoff ? sv : 0.0;
+  }
+
   out.x.assign(static_cast<std::size_t>(n * k), 0.0);
   std::vector<double> y(static_cast<std::size_t>(rows)), z(static_cast<std::size_t>(s));
   for (std::int64_t c = 0; c < k; ++c) {
-    // The right-hand side in the factor's terms: Q^T b (its first s entries) for a tall A,
-    // b itself for a wide one.
+    // The right-hand side F's solution needs: (Q^T b)[:s] for a tall A, P^T b for a wide one.
     std::fill(y.begin(), y.end(), 0.0);
-    for (std::int64_t i = 0; i < m; ++i)
-      y[static_cast<std::size_t>(i)] = b[static_cast<std::size_t>(i * k + c)];
+    for (std::int64_t i = 0; i < m; ++i) {
+      const auto row = static_cast<std::size_t>(wide ? perm[static_cast<std::size_t>(i)] : i);
+      y[static_cast<std::size_t>(i)] =
+          b[row * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)];
+    }
     if (!wide)
       for (std::int64_t j = 0; j < s; ++j) reflect(qr, tau, j, y.data());
-    // z = V S^+ U^T y, with U S = w.
-    std::fill(z.begin(), z.end(), 0.0);
-    for (std::int64_t j = 0; j < s; ++j) {
-      const double sv = sigma[static_cast<std::size_t>(j)];
-      if (!(sv > cutoff)) continue;
-      double u_y = 0;
-      for (std::int64_t i = 0; i < s; ++i) u_y += w(i, j) * y[static_cast<std::size_t>(i)];
-      const double coef = u_y / (sv * sv);  // (u_j . y) / s_j, with u_j = w_j / s_j
-      for (std::int64_t i = 0; i < s; ++i) z[static_cast<std::size_t>(i)] += coef * v(i, j);
+    // z = F^+ y.
+    if (clear_rank && !wide) {  // back substitution with R
+      for (std::int64_t i = s - 1; i >= 0; --i) {
+        double t = y[static_cast<std::size_t>(i)];
+        for (std::int64_t j = i + 1; j < s; ++j) t -= qr(i, j) * z[static_cast<std::size_t>(j)];
+        z[static_cast<std::size_t>(i)] = t / qr(i, i);
+      }
+    } else if (clear_rank) {  // forward substitution with R^T
+      for (std::int64_t i = 0; i < s; ++i) {
+        double t = y[static_cast<std::size_t>(i)];
+        for (std::int64_t j = 0; j < i; ++j) t -= qr(j, i) * z[static_cast<std::size_t>(j)];
+        z[static_cast<std::size_t>(i)] = t / qr(i, i);
+      }
+    } else {  // z = V S^+ U^T y, with U S = w
+      std::fill(z.begin(), z.end(), 0.0);
+      for (std::int64_t j = 0; j < s; ++j) {
+        const double sv = sigma[static_cast<std::size_t>(j)];
+        if (sv == 0) continue;
+        double u_y = 0;
+        for (std::int64_t i = 0; i < s; ++i) u_y += w(i, j) * y[static_cast<std::size_t>(i)];
+        const double coef = u_y / (sv * sv);  // (u_j . y) / s_j, with u_j = w_j / s_j
+        for (std::int64_t i = 0; i < s; ++i) z[static_cast<std::size_t>(i)] += coef * v(i, j);
+      }
     }
-    // x = z for a tall A; x = Q [z; 0] for a wide one.
+    // X = P z for a tall A; X = Q [z; 0] for a wide one.
     if (wide) {
       std::fill(y.begin(), y.end(), 0.0);
       std::copy(z.begin(), z.end(), y.begin());
       for (std::int64_t j = s - 1; j >= 0; --j) reflect(qr, tau, j, y.data());
+      for (std::int64_t i = 0; i < n; ++i)
+        out.x[static_cast<std::size_t>(i * k + c)] = y[static_cast<std::size_t>(i)];
+    } else {
+      for (std::int64_t j = 0; j < n; ++j)
+        out.x[static_cast<std::size_t>(perm[static_cast<std::size_t>(j)] * k + c)] =
+            z[static_cast<std::size_t>(j)];
     }
-    const double* x = wide ? y.data() : z.data();
-    for (std::int64_t i = 0; i < n; ++i) out.x[static_cast<std::size_t>(i * k + c)] = x[i];
   }
   return out;
 }
