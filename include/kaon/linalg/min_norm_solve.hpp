@@ -29,7 +29,26 @@ struct ColMatrix {
     return v[static_cast<std::size_t>(j * rows + i)];
   }
   double* col(std::int64_t j) { return v.data() + j * rows; }
+  [[nodiscard]] const double* col(std::int64_t j) const { return v.data() + j * rows; }
 };
+
+inline double dot(const double* a, const double* b, std::int64_t len) {
+  double s = 0;
+  for (std::int64_t i = 0; i < len; ++i) s += a[i] * b[i];
+  return s;
+}
+
+/// y = H_j y for reflector j of householder_qr's output (H_j is its own inverse): with v the
+/// reflector's vector (1 at j, qr[j+1:, j] below), y[j:] -= tau[j] v (v . y[j:]).
+inline void reflect(const ColMatrix& qr, const std::vector<double>& tau, std::int64_t j,
+                    double* y) {
+  const double t = tau[static_cast<std::size_t>(j)];
+  if (t == 0) return;
+  const double* v = qr.col(j);
+  const double w = t * (y[j] + dot(v + j + 1, y + j + 1, qr.rows - j - 1));
+  y[j] -= w;
+  for (std::int64_t i = j + 1; i < qr.rows; ++i) y[i] -= w * v[i];
+}
 
 /// Householder QR with column pivoting in place of a (rows >= cols): a[:, perm] = Q R, with R
 /// on and above the diagonal, reflector j's vector below it (its first entry, 1, implied) and
@@ -42,9 +61,7 @@ inline void householder_qr(ColMatrix& a, std::vector<double>& tau,
   perm.resize(static_cast<std::size_t>(n));
   for (std::int64_t j = 0; j < n; ++j) perm[static_cast<std::size_t>(j)] = j;
   auto squares_below = [&](std::int64_t c, std::int64_t j) {
-    double t = 0;
-    for (std::int64_t i = j; i < m; ++i) t += a(i, c) * a(i, c);
-    return t;
+    return dot(a.col(c) + j, a.col(c) + j, m - j);
   };
   for (std::int64_t j = 0; j < n; ++j) {
     std::int64_t pivot = j;
@@ -65,29 +82,9 @@ inline void householder_qr(ColMatrix& a, std::vector<double>& tau,
     const double scale = 1 / (alpha - beta);
     for (std::int64_t i = 1; i < len; ++i) x[i] *= scale;
     x[0] = beta;
-    const double t = (beta - alpha) / beta;
-    tau[static_cast<std::size_t>(j)] = t;
-    for (std::int64_t c = j + 1; c < n; ++c) {  // a[j:, c] -= t v (v . a[j:, c])
-      double* y = a.col(c) + j;
-      double w = y[0];
-      for (std::int64_t i = 1; i < len; ++i) w += x[i] * y[i];
-      w *= t;
-      y[0] -= w;
-      for (std::int64_t i = 1; i < len; ++i) y[i] -= w * x[i];
-    }
+    tau[static_cast<std::size_t>(j)] = (beta - alpha) / beta;
+    for (std::int64_t c = j + 1; c < n; ++c) reflect(a, tau, j, a.col(c));
   }
-}
-
-/// y = H_j y for reflector j of householder_qr's output (H_j is its own inverse).
-inline void reflect(const ColMatrix& qr, const std::vector<double>& tau, std::int64_t j,
-                    double* y) {
-  const double t = tau[static_cast<std::size_t>(j)];
-  if (t == 0) return;
-  double w = y[j];
-  for (std::int64_t i = j + 1; i < qr.rows; ++i) w += qr(i, j) * y[i];
-  w *= t;
-  y[j] -= w;
-  for (std::int64_t i = j + 1; i < qr.rows; ++i) y[i] -= w * qr(i, j);
 }
 
 /// One-sided Jacobi SVD of the square w, in place: on return w's columns are U's columns scaled
@@ -96,11 +93,6 @@ inline void jacobi_svd(ColMatrix& w, ColMatrix& v) {
   const std::int64_t n = w.cols;
   for (std::int64_t i = 0; i < n; ++i) v(i, i) = 1;
   const double tol = std::numeric_limits<double>::epsilon() * std::sqrt(static_cast<double>(n));
-  auto dot = [&](const double* a, const double* b) {
-    double s = 0;
-    for (std::int64_t i = 0; i < w.rows; ++i) s += a[i] * b[i];
-    return s;
-  };
   auto rotate = [](double* p, double* q, std::int64_t len, double c, double s) {
     for (std::int64_t i = 0; i < len; ++i) {
       const double a = p[i], b = q[i];
@@ -112,8 +104,8 @@ inline void jacobi_svd(ColMatrix& w, ColMatrix& v) {
     bool rotated = false;
     for (std::int64_t p = 0; p + 1 < n; ++p) {
       for (std::int64_t q = p + 1; q < n; ++q) {
-        const double alpha = dot(w.col(p), w.col(p)), beta = dot(w.col(q), w.col(q));
-        const double gamma = dot(w.col(p), w.col(q));
+        const double alpha = dot(w.col(p), w.col(p), n), beta = dot(w.col(q), w.col(q), n);
+        const double gamma = dot(w.col(p), w.col(q), n);
         if (std::abs(gamma) <= tol * std::sqrt(alpha * beta)) continue;
         rotated = true;
         // The rotation that makes columns p and q orthogonal (the smaller of the two angles).
@@ -163,10 +155,11 @@ inline MinNormSolution min_norm_solve(const std::vector<double>& a, std::int64_t
   for (std::int64_t j = 0; j < s; ++j)
     clear_rank = clear_rank && std::abs(qr(j, j)) > 1e4 * eps * dims * std::abs(qr(0, 0));
 
-  // The square factor F (R, or R^T for a wide A) and, without a clear rank, its SVD F = U S V^T
-  // (w = U S).
-  ColMatrix w(s, s), v(s, s);
-  std::vector<double> sigma(static_cast<std::size_t>(s), 0.0);
+  // Without a clear rank: the square factor F (R, or R^T for a wide A) and its SVD
+  // F = U S V^T, with w = U S.
+  const std::int64_t svd_size = clear_rank ? 0 : s;
+  ColMatrix w(svd_size, svd_size), v(svd_size, svd_size);
+  std::vector<double> sigma(static_cast<std::size_t>(svd_size));
   MinNormSolution out;
   out.rank = s;
   if (!clear_rank) {
@@ -178,11 +171,8 @@ inline MinNormSolution min_norm_solve(const std::vector<double>& a, std::int64_t
           w(i, j) = qr(i, j);
       }
     jacobi_svd(w, v);
-    for (std::int64_t j = 0; j < s; ++j) {
-      double& sv = sigma[static_cast<std::size_t>(j)];
-      for (std::int64_t i = 0; i < s; ++i) sv += w(i, j) * w(i, j);
-      sv = std::sqrt(sv);
-    }
+    for (std::int64_t j = 0; j < s; ++j)
+      sigma[static_cast<std::size_t>(j)] = std::sqrt(dot(w.col(j), w.col(j), s));
     const double cutoff = eps * dims * *std::max_element(sigma.begin(), sigma.end());
     out.rank = 0;
     for (double sv : sigma) out.rank += sv > cutoff;
@@ -219,9 +209,8 @@ inline MinNormSolution min_norm_solve(const std::vector<double>& a, std::int64_t
       for (std::int64_t j = 0; j < s; ++j) {
         const double sv = sigma[static_cast<std::size_t>(j)];
         if (sv == 0) continue;
-        double u_y = 0;
-        for (std::int64_t i = 0; i < s; ++i) u_y += w(i, j) * y[static_cast<std::size_t>(i)];
-        const double coef = u_y / (sv * sv);  // (u_j . y) / s_j, with u_j = w_j / s_j
+        const double coef =
+            dot(w.col(j), y.data(), s) / (sv * sv);  // (u_j . y) / s_j, with u_j = w_j / s_j
         for (std::int64_t i = 0; i < s; ++i) z[static_cast<std::size_t>(i)] += coef * v(i, j);
       }
     }
