@@ -11,7 +11,8 @@ namespace gemm_layouts_test {
 
 using kaon::detail::MatrixRef;
 
-// A [rows, cols] matrix in a buffer with `pad` unused elements after each row (or column).
+// A [rows, cols] matrix in a buffer with `pad` unused elements after each row (or column), set
+// to -99.5, which no integer sum can produce.
 struct Stored {
   std::int64_t rows, cols, pad;
   bool row_major;
@@ -21,7 +22,7 @@ struct Stored {
         cols(c),
         pad(p),
         row_major(rm),
-        buffer(static_cast<std::size_t>((rm ? r * (c + p) : c * (r + p))), -99.0f) {}
+        buffer(static_cast<std::size_t>((rm ? r * (c + p) : c * (r + p))), -99.5f) {}
   [[nodiscard]] std::int64_t ld() const { return (row_major ? cols : rows) + pad; }
   float& at(std::int64_t i, std::int64_t j) {
     return buffer[static_cast<std::size_t>(row_major ? i * ld() + j : j * ld() + i)];
@@ -31,8 +32,13 @@ struct Stored {
 };
 
 TEST_CASE("gemm_cpu computes and accumulates on all eight layouts", "[ops][matmul]") {
-  // 3x4x5 takes Eigen's small-product path, 40x33x20 its blocked GEMM.
-  const std::vector<std::vector<std::int64_t>> sizes = {{3, 4, 5}, {40, 33, 20}};
+  // M x K x N. 3x4x5 takes the loops for tiny products and 40x33x20 Eigen's GEMM kernel in one
+  // block. 70x600x45 and 30x1500x40 take it in several: on this kind of machine their column
+  // blocks are narrower than M (36 and 16 columns of c^T), and 30x1500x40's depth is split in
+  // two panels of 752. 150x37x1 and 1x37x150 are matrix-vector products, some layouts too large
+  // for small_gemv_cpu and left to Eigen's gemv.
+  const std::vector<std::vector<std::int64_t>> sizes = {{3, 4, 5},      {40, 33, 20}, {70, 600, 45},
+                                                        {30, 1500, 40}, {150, 37, 1}, {1, 37, 150}};
   int cases = 0;
   for (const auto& mkn : sizes) {
     const std::int64_t M = mkn[0], K = mkn[1], N = mkn[2];
@@ -56,13 +62,13 @@ TEST_CASE("gemm_cpu computes and accumulates on all eight layouts", "[ops][matmu
           }
         // The gaps between c's rows (or columns) are not written.
         std::int64_t untouched = 0;
-        for (float v : c.buffer) untouched += v == -99.0f;
+        for (float v : c.buffer) untouched += v == -99.5f;
         REQUIRE(untouched == (c.row_major ? M : N) * c.pad);
         ++cases;
       }
     }
   }
-  REQUIRE(cases == 32);
+  REQUIRE(cases == 96);
 }
 
 }  // namespace gemm_layouts_test

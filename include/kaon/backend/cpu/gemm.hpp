@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Host matrix products through Eigen maps over kaon's buffers (no copies): each operand is a
-// row-major or column-major matrix with a leading dimension, as a BLAS call would take it.
+// Host matrix products over kaon's buffers (no copies): each operand is a row-major or
+// column-major matrix with a leading dimension, as a BLAS call would take it. Outer products and
+// small matrix-vector products have their own loops, larger ones go to Eigen's gemv, and
+// matrix products to Eigen's GEMM kernel with per-thread packing buffers (gemm_blocking.hpp).
 #pragma once
 
 #include <Eigen/Core>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "kaon/backend/backend.hpp"
+#include "kaon/backend/cpu/gemm_blocking.hpp"
 #include "kaon/core/macros.hpp"
 
 namespace kaon::detail {
@@ -200,28 +203,56 @@ MatrixRef<T> transposed(const MatrixRef<T>& m) {
   return {m.data, m.cols, m.rows, m.ld, !m.row_major};
 }
 
+/// y = A x, or y += A x: small_gemv_cpu's shapes, else Eigen's gemv.
+template <class T>
+void gemv_cpu(const T* A, std::int64_t si, std::int64_t sk, std::int64_t M, std::int64_t K,
+              const T* x, std::int64_t sx, T* y, std::int64_t sy, bool accumulate) {
+  if (small_gemv_cpu(A, si, sk, M, K, x, sx, y, sy, accumulate)) return;
+  using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+  using Stride = Eigen::InnerStride<>;
+  Eigen::Map<const Vector, Eigen::Unaligned, Stride> X(x, K, Stride(sx));
+  Eigen::Map<Vector, Eigen::Unaligned, Stride> Y(y, M, Stride(sy));
+  if (!accumulate) Y.setZero();
+  const bool row_major = sk == 1;
+  with_eigen_map(MatrixRef<const T>{A, M, K, row_major ? si : sk, row_major},
+                 [&](const auto& Am) { Y.noalias() += Am * X; });
+}
+
+/// c += a @ b for a row-major c of a few elements, where packing costs more than the arithmetic
+/// (Eigen's own threshold: rows + cols + depth < 20).
+template <class T>
+void tiny_gemm_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b,
+                   const MatrixRef<T>& c) {
+  for (std::int64_t i = 0; i < c.rows; ++i) {
+    T* KAON_RESTRICT row = c.data + i * c.ld;
+    for (std::int64_t k = 0; k < a.cols; ++k) {
+      const T s = a.data[i * row_stride(a) + k * col_stride(a)];
+      const T* bk = b.data + k * row_stride(b);
+      for (std::int64_t j = 0; j < c.cols; ++j) row[j] += s * bk[j * col_stride(b)];
+    }
+  }
+}
+
 /// c = a @ b, or c += a @ b when `accumulate`.
 template <class T>
 void gemm_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b, const MatrixRef<T>& c,
               bool accumulate) {
   if (a.cols == 1) return outer_cpu(a, b, c, accumulate);
   // One column of c: c = a @ b[:, 0]. One row: c^T = b^T @ a[0, :]^T.
-  if (c.cols == 1 && small_gemv_cpu(a.data, row_stride(a), col_stride(a), a.rows, a.cols, b.data,
-                                    row_stride(b), c.data, row_stride(c), accumulate))
-    return;
-  if (c.rows == 1 && small_gemv_cpu(b.data, col_stride(b), row_stride(b), b.cols, b.rows, a.data,
-                                    col_stride(a), c.data, col_stride(c), accumulate))
-    return;
-  // One Eigen product per layout of a and b (4, not 16): a column-major c is computed as the
-  // row-major c^T = b^T a^T, and c = a @ b as c = 0, c += a @ b (what Eigen does for all but
-  // tiny products anyway).
+  if (c.cols == 1)
+    return gemv_cpu(a.data, row_stride(a), col_stride(a), a.rows, a.cols, b.data, row_stride(b),
+                    c.data, row_stride(c), accumulate);
+  if (c.rows == 1)
+    return gemv_cpu(b.data, col_stride(b), row_stride(b), b.cols, b.rows, a.data, col_stride(a),
+                    c.data, col_stride(c), accumulate);
+  // A column-major c is computed as the row-major c^T = b^T a^T, and c = a @ b as c = 0,
+  // c += a @ b (what Eigen does for all but tiny products anyway).
   if (!c.row_major) return gemm_cpu(transposed(b), transposed(a), transposed(c), accumulate);
-  using Out = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>,
-                         Eigen::Unaligned, Eigen::OuterStride<>>;
-  Out C(c.data, c.rows, c.cols, Eigen::OuterStride<>(c.ld));
-  if (!accumulate) C.setZero();
-  with_eigen_map(
-      a, [&](const auto& A) { with_eigen_map(b, [&](const auto& B) { C.noalias() += A * B; }); });
+  if (!accumulate)
+    for (std::int64_t i = 0; i < c.rows; ++i) std::fill_n(c.data + i * c.ld, c.cols, T(0));
+  if (c.rows == 0 || c.cols == 0 || a.cols == 0) return;
+  if (c.rows + c.cols + a.cols < 20) return tiny_gemm_cpu(a, b, c);
+  blocked_gemm_cpu(a, b, c);
 }
 
 }  // namespace kaon::detail
