@@ -19,6 +19,13 @@ TEST_CASE("lstsq matches NumPy: overdetermined, rank deficient, underdetermined"
   REQUIRE(sol.residuals.shape() == kaon::Shape{2});
   check_matches(kaon::linalg::lstsq(a, from_ref<double>(data_ref::lstsq_b1)).solution,
                 data_ref::lstsq_x1, 1e-10);
+  // A column of zeros added after A's: the minimum-norm solution gives it weight 0 and the other
+  // columns NumPy's weights (the QR meets the zero column last and needs no reflector there).
+  const auto with_zeros = kaon::linalg::lstsq(
+      kaon::cat({a, kaon::zeros<double>({a.size(0), 1})}, 1), from_ref<double>(data_ref::lstsq_b));
+  REQUIRE(with_zeros.rank == 3);
+  check_matches(with_zeros.solution.slice(0, 0, 3).contiguous(), data_ref::lstsq_x, 1e-10);
+  REQUIRE(kaon::abs(with_zeros.solution.slice(0, 3, 4)).max().item() == 0.0);
 
   const auto rd = kaon::linalg::lstsq(from_ref<double>(data_ref::lstsq_rd_a),
                                       from_ref<double>(data_ref::lstsq_rd_b));

@@ -32,10 +32,11 @@ struct LstsqResult {
 };
 
 namespace detail {
-/// t's values as doubles on the host, row-major.
+/// t's values as a contiguous double tensor on the host: t itself when it already is one, so a
+/// large A is not copied again.
 template <class T, class D>
-std::vector<double> host_doubles(const Tensor<T, D>& t) {
-  return t.detach().template to<cpu>().template to<double>().contiguous().to_vector();
+Tensor<double, cpu> host_doubles(const Tensor<T, D>& t) {
+  return t.detach().template to<cpu>().template to<double>().contiguous();
 }
 }  // namespace detail
 
@@ -52,7 +53,8 @@ LstsqResult<T, D> lstsq(const Tensor<T, D>& a, const Tensor<T, D>& b) {
              "solve under NoGradGuard");
   const std::int64_t m = a.size(0), n = a.size(1), k = b.dim() == 1 ? 1 : b.size(1);
   KAON_CHECK(m > 0 && n > 0, ShapeError, "linalg::lstsq: A must not be empty, got ", a.shape());
-  const std::vector<double> A = detail::host_doubles(a), B = detail::host_doubles(b);
+  const auto a_host = detail::host_doubles(a), b_host = detail::host_doubles(b);
+  const double *A = a_host.data_ptr(), *B = b_host.data_ptr();
   const auto solved = detail::min_norm_solve(A, m, n, B, k);
 
   LstsqResult<T, D> result;
@@ -66,10 +68,9 @@ LstsqResult<T, D> lstsq(const Tensor<T, D>& a, const Tensor<T, D>& b) {
     std::vector<double> r(static_cast<std::size_t>(k), 0.0);
     for (std::int64_t i = 0; i < m; ++i)
       for (std::int64_t c = 0; c < k; ++c) {
-        double e = -B[static_cast<std::size_t>(i * k + c)];
+        double e = -B[i * k + c];
         for (std::int64_t j = 0; j < n; ++j)
-          e += A[static_cast<std::size_t>(i * n + j)] *
-               solved.x[static_cast<std::size_t>(j * k + c)];
+          e += A[i * n + j] * solved.x[static_cast<std::size_t>(j * k + c)];
         r[static_cast<std::size_t>(c)] += e * e;
       }
     result.residuals = as_result(r, b.dim() == 1 ? Shape{1} : Shape{k});

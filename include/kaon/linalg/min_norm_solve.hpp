@@ -32,10 +32,16 @@ struct ColMatrix {
   [[nodiscard]] const double* col(std::int64_t j) const { return v.data() + j * rows; }
 };
 
+/// a . b over len elements, in eight partial sums: one running sum is a chain of dependent adds
+/// that the compiler may not vectorise (without -ffast-math), eight are independent.
 inline double dot(const double* a, const double* b, std::int64_t len) {
-  double s = 0;
-  for (std::int64_t i = 0; i < len; ++i) s += a[i] * b[i];
-  return s;
+  constexpr std::int64_t kLanes = 8;
+  double s[kLanes] = {};
+  std::int64_t i = 0;
+  for (; i + kLanes <= len; i += kLanes)
+    for (std::int64_t u = 0; u < kLanes; ++u) s[u] += a[i + u] * b[i + u];
+  for (; i < len; ++i) s[0] += a[i] * b[i];
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
 /// y = H_j y for reflector j of householder_qr's output (H_j is its own inverse): with v the
@@ -53,7 +59,8 @@ inline void reflect(const ColMatrix& qr, const std::vector<double>& tau, std::in
 /// Householder QR with column pivoting in place of a (rows >= cols): a[:, perm] = Q R, with R
 /// on and above the diagonal, reflector j's vector below it (its first entry, 1, implied) and
 /// its scale in tau[j]. Each step takes the remaining column of largest norm, so |R[j, j]|
-/// never grows with j.
+/// never grows with j. The norms below row j are downdated from step to step, and computed
+/// again where the downdate has cancelled most of them (LAPACK's xGEQP3 test).
 inline void householder_qr(ColMatrix& a, std::vector<double>& tau,
                            std::vector<std::int64_t>& perm) {
   const std::int64_t m = a.rows, n = a.cols;
@@ -63,27 +70,48 @@ inline void householder_qr(ColMatrix& a, std::vector<double>& tau,
   auto squares_below = [&](std::int64_t c, std::int64_t j) {
     return dot(a.col(c) + j, a.col(c) + j, m - j);
   };
+  // squares[c]: column c's squared norm below row j, downdated; exact[c]: its value when last
+  // computed in full.
+  std::vector<double> squares(static_cast<std::size_t>(n)), exact;
+  for (std::int64_t c = 0; c < n; ++c) squares[static_cast<std::size_t>(c)] = squares_below(c, 0);
+  exact = squares;
+  const double recompute_below = std::sqrt(std::numeric_limits<double>::epsilon());
   for (std::int64_t j = 0; j < n; ++j) {
-    std::int64_t pivot = j;
-    double squares = squares_below(j, j);
+    const auto ju = static_cast<std::size_t>(j);
+    const auto pivot = static_cast<std::size_t>(
+        std::max_element(squares.begin() + j, squares.end()) - squares.begin());
+    if (pivot != ju) {
+      std::swap_ranges(a.col(j), a.col(j) + m, a.col(static_cast<std::int64_t>(pivot)));
+      std::swap(perm[ju], perm[pivot]);
+      std::swap(squares[ju], squares[pivot]);
+      std::swap(exact[ju], exact[pivot]);
+    }
+    // The downdated norm only chose the pivot: the reflector takes the norm in full. A zero
+    // column needs no reflector (tau[j] = 0 leaves the others as they are).
+    if (const double norm_squared = squares_below(j, j); norm_squared > 0) {
+      double* x = a.col(j) + j;
+      const std::int64_t len = m - j;
+      const double norm = std::sqrt(norm_squared);
+      const double alpha = x[0], beta = alpha > 0 ? -norm : norm;
+      const double scale = 1 / (alpha - beta);
+      for (std::int64_t i = 1; i < len; ++i) x[i] *= scale;
+      x[0] = beta;
+      tau[ju] = (beta - alpha) / beta;
+    }
     for (std::int64_t c = j + 1; c < n; ++c) {
-      const double t = squares_below(c, j);
-      if (t > squares) squares = t, pivot = c;
+      reflect(a, tau, j, a.col(c));
+      // Row j leaves column c's remaining part: its square leaves the sum.
+      auto& sq = squares[static_cast<std::size_t>(c)];
+      auto& ex = exact[static_cast<std::size_t>(c)];
+      if (sq == 0) continue;
+      const double r = a(j, c);
+      const double left = std::max(0.0, 1 - r * r / sq);
+      if (left * (sq / ex) <= recompute_below) {
+        sq = ex = j + 1 < m ? squares_below(c, j + 1) : 0.0;
+      } else {
+        sq *= left;
+      }
     }
-    if (pivot != j) {
-      std::swap_ranges(a.col(j), a.col(j) + m, a.col(pivot));
-      std::swap(perm[static_cast<std::size_t>(j)], perm[static_cast<std::size_t>(pivot)]);
-    }
-    if (squares == 0) break;  // the rest of R is zero
-    double* x = a.col(j) + j;
-    const std::int64_t len = m - j;
-    const double norm = std::sqrt(squares);
-    const double alpha = x[0], beta = alpha > 0 ? -norm : norm;
-    const double scale = 1 / (alpha - beta);
-    for (std::int64_t i = 1; i < len; ++i) x[i] *= scale;
-    x[0] = beta;
-    tau[static_cast<std::size_t>(j)] = (beta - alpha) / beta;
-    for (std::int64_t c = j + 1; c < n; ++c) reflect(a, tau, j, a.col(c));
   }
 }
 
@@ -127,8 +155,8 @@ struct MinNormSolution {
 
 /// The minimum-norm least-squares solution of A X = B for A [m, n] and B [m, k], both
 /// row-major.
-inline MinNormSolution min_norm_solve(const std::vector<double>& a, std::int64_t m, std::int64_t n,
-                                      const std::vector<double>& b, std::int64_t k) {
+inline MinNormSolution min_norm_solve(const double* a, std::int64_t m, std::int64_t n,
+                                      const double* b, std::int64_t k) {
   // Factor the tall one of A and A^T: tall[:, perm] = Q [R; 0] with R [s, s], s = min(m, n).
   // A tall A = Q R P^T gives X = P R^+ Q^T B; a wide A = P R^T Q^T gives X = Q (R^T)^+ P^T B.
   const bool wide = m < n;
@@ -136,7 +164,7 @@ inline MinNormSolution min_norm_solve(const std::vector<double>& a, std::int64_t
   ColMatrix qr(rows, s);
   for (std::int64_t i = 0; i < m; ++i)
     for (std::int64_t j = 0; j < n; ++j) {
-      const double e = a[static_cast<std::size_t>(i * n + j)];
+      const double e = a[i * n + j];
       if (wide)
         qr(j, i) = e;
       else
@@ -185,9 +213,8 @@ inline MinNormSolution min_norm_solve(const std::vector<double>& a, std::int64_t
     // The right-hand side F's solution needs: (Q^T b)[:s] for a tall A, P^T b for a wide one.
     std::fill(y.begin(), y.end(), 0.0);
     for (std::int64_t i = 0; i < m; ++i) {
-      const auto row = static_cast<std::size_t>(wide ? perm[static_cast<std::size_t>(i)] : i);
-      y[static_cast<std::size_t>(i)] =
-          b[row * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)];
+      const std::int64_t row = wide ? perm[static_cast<std::size_t>(i)] : i;
+      y[static_cast<std::size_t>(i)] = b[row * k + c];
     }
     if (!wide)
       for (std::int64_t j = 0; j < s; ++j) reflect(qr, tau, j, y.data());
