@@ -36,9 +36,18 @@ TEST_CASE("gemm_cpu computes and accumulates on all eight layouts", "[ops][matmu
   // block. 70x600x45 and 30x1500x40 take it in several: on this kind of machine their column
   // blocks are narrower than M (36 and 16 columns of c^T), and 30x1500x40's depth is split in
   // two panels of 752. 150x37x1 and 1x37x150 are matrix-vector products, some layouts too large
-  // for small_gemv_cpu and left to Eigen's gemv.
+  // for small_gemv_cpu and left to Eigen's gemv. 131x800x330 is large enough to be split in two
+  // (of the three threads set here), by rows of c: 66 and 65.
   const std::vector<std::vector<std::int64_t>> sizes = {{3, 4, 5},      {40, 33, 20}, {70, 600, 45},
-                                                        {30, 1500, 40}, {150, 37, 1}, {1, 37, 150}};
+                                                        {30, 1500, 40}, {150, 37, 1}, {1, 37, 150},
+                                                        {131, 800, 330}};
+  REQUIRE(131 * 800 * 330 >= 2 * kaon::detail::kParallelGemmMacs);
+  REQUIRE(131 * 800 * 330 < 3 * kaon::detail::kParallelGemmMacs);
+  struct Threads {  // 3 for this test, the setting before it afterwards (also on failure)
+    int before = kaon::get_num_threads();
+    Threads() { kaon::set_num_threads(3); }
+    ~Threads() { kaon::set_num_threads(before); }
+  } threads;
   int cases = 0;
   for (const auto& mkn : sizes) {
     const std::int64_t M = mkn[0], K = mkn[1], N = mkn[2];
@@ -68,7 +77,7 @@ TEST_CASE("gemm_cpu computes and accumulates on all eight layouts", "[ops][matmu
       }
     }
   }
-  REQUIRE(cases == 96);
+  REQUIRE(cases == 112);
 }
 
 }  // namespace gemm_layouts_test

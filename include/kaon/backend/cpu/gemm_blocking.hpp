@@ -7,12 +7,14 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <type_traits>
 
 #include "kaon/backend/backend.hpp"
+#include "kaon/backend/cpu/parallel.hpp"
 
 static_assert(EIGEN_VERSION_AT_LEAST(3, 4, 0),
               "kaon calls Eigen 3.4's general_matrix_matrix_product and level3_blocking");
@@ -40,36 +42,69 @@ inline std::byte* gemm_scratch(std::size_t bytes) {
 
 /// Eigen's blocking sizes for a column-major rows x cols x depth product (as Eigen's own
 /// gemm_blocking_space computes them, single thread), with its packed blocks of the left and
-/// right operands in gemm_scratch.
+/// right operands in a buffer of bytes() bytes, 64-byte aligned, that the caller provides.
 template <class T>
 class GemmBlocking : public Eigen::internal::level3_blocking<T, T> {
  public:
   GemmBlocking(Eigen::Index rows, Eigen::Index cols, Eigen::Index depth) {
     Eigen::internal::computeProductBlockingSizes<T, T, 1>(depth, rows, cols, Eigen::Index{1});
     this->m_mc = rows, this->m_nc = cols, this->m_kc = depth;
+  }
+  /// The buffer's size: block A, padded to 64 bytes, then block B.
+  [[nodiscard]] std::size_t bytes() const { return a_bytes() + b_elements() * sizeof(T); }
+  void place(std::byte* buffer) {
+    this->m_blockA = reinterpret_cast<T*>(buffer);
+    this->m_blockB = reinterpret_cast<T*>(buffer + a_bytes());
+  }
+
+ private:
+  [[nodiscard]] std::size_t a_bytes() const {
     constexpr std::size_t kAlign = 64;
-    const std::size_t a =
-        (static_cast<std::size_t>(rows * depth) * sizeof(T) + kAlign - 1) / kAlign * kAlign;
-    std::byte* p = gemm_scratch(a + static_cast<std::size_t>(depth * cols) * sizeof(T));
-    this->m_blockA = reinterpret_cast<T*>(p);
-    this->m_blockB = reinterpret_cast<T*>(p + a);
+    const auto a = static_cast<std::size_t>(this->m_mc * this->m_kc) * sizeof(T);
+    return (a + kAlign - 1) / kAlign * kAlign;
+  }
+  [[nodiscard]] std::size_t b_elements() const {
+    return static_cast<std::size_t>(this->m_kc * this->m_nc);
   }
 };
 
+/// Multiply-adds each thread of a split product gets at least: about 250 us of work. Starting a
+/// thread costs up to 100 us on a virtual machine (its stack's first pages), which ate the gain
+/// of splitting 256 x 256 x 256 in two.
+inline constexpr std::int64_t kParallelGemmMacs = std::int64_t{1} << 24;
+
 /// c += a @ b for a row-major c with no dimension 0, through Eigen's blocked GEMM kernel (one
-/// instantiation per layout of a and b).
+/// instantiation per layout of a and b). A large product is split by rows of c over
+/// kaon::get_num_threads() threads; each part packs its own blocks into its slice of the calling
+/// thread's gemm_scratch.
 template <class T>
 void blocked_gemm_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b,
                       const MatrixRef<T>& c) {
+  const std::int64_t m = c.rows, n = c.cols, k = a.cols;
+  const std::int64_t macs = m * n * k;
+  constexpr std::int64_t kMinRows = 32;  // a part's rows; fewer would repack b for little work
+  const std::int64_t parts =
+      std::max<std::int64_t>(1, std::min({static_cast<std::int64_t>(get_num_threads()),
+                                          macs / kParallelGemmMacs, m / kMinRows}));
+  const std::int64_t rows = (m + parts - 1) / parts, last = m - (parts - 1) * rows;
+  // Eigen solves a row-major c as the column-major c^T = b^T a^T: its blocking is for that.
+  // Every part but the last has `rows` rows.
+  const std::size_t slice = std::max(GemmBlocking<T>(n, rows, k).bytes(),
+                                     last > 0 ? GemmBlocking<T>(n, last, k).bytes() : 0);
+  std::byte* scratch = gemm_scratch(slice * static_cast<std::size_t>(parts));
   auto run = [&](auto a_order, auto b_order) {
-    // Eigen solves a row-major c as the column-major c^T = b^T a^T: its blocking is for that.
-    GemmBlocking<T> blocking(c.cols, c.rows, a.cols);
-    Eigen::internal::general_matrix_matrix_product<Eigen::Index, T, decltype(a_order)::value, false,
-                                                   T, decltype(b_order)::value, false,
-                                                   Eigen::RowMajor, 1>::run(c.rows, c.cols, a.cols,
-                                                                            a.data, a.ld, b.data,
-                                                                            b.ld, c.data, 1, c.ld,
-                                                                            T(1), blocking);
+    parallel_for(0, parts, 1, [&](std::int64_t p0, std::int64_t p1) {
+      for (std::int64_t p = p0; p < p1; ++p) {
+        const std::int64_t r0 = p * rows, r = std::min(m, r0 + rows) - r0;
+        if (r <= 0) continue;
+        GemmBlocking<T> blocking(n, r, k);
+        blocking.place(scratch + static_cast<std::size_t>(p) * slice);
+        Eigen::internal::general_matrix_matrix_product<
+            Eigen::Index, T, decltype(a_order)::value, false, T, decltype(b_order)::value, false,
+            Eigen::RowMajor, 1>::run(r, n, k, a.data + r0 * (a.row_major ? a.ld : 1), a.ld, b.data,
+                                     b.ld, c.data + r0 * c.ld, 1, c.ld, T(1), blocking);
+      }
+    });
   };
   using Row = std::integral_constant<int, Eigen::RowMajor>;
   using Col = std::integral_constant<int, Eigen::ColMajor>;

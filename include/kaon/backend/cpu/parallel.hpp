@@ -21,7 +21,8 @@ inline std::atomic<int>& num_threads_setting() {
 }
 }  // namespace detail
 
-/// Sets how many host threads large element-wise ops and reductions may use (at least 1).
+/// Sets how many host threads large element-wise ops, reductions and matrix products may use
+/// (at least 1).
 inline void set_num_threads(int n) {
   KAON_CHECK(n >= 1, ValueError, "set_num_threads: expected n >= 1, got ", n);
   detail::num_threads_setting() = n;
