@@ -7,6 +7,8 @@
 #include <kaon/kaon.hpp>
 #include <vector>
 
+#include "support/thread_count_guard.hpp"
+
 namespace gemm_layouts_test {
 
 using kaon::detail::MatrixRef;
@@ -43,11 +45,8 @@ TEST_CASE("gemm_cpu computes and accumulates on all eight layouts", "[ops][matmu
                                                         {131, 800, 330}};
   REQUIRE(131 * 800 * 330 >= 2 * kaon::detail::kParallelGemmMacs);
   REQUIRE(131 * 800 * 330 < 3 * kaon::detail::kParallelGemmMacs);
-  struct Threads {  // 3 for this test, the setting before it afterwards (also on failure)
-    int before = kaon::get_num_threads();
-    Threads() { kaon::set_num_threads(3); }
-    ~Threads() { kaon::set_num_threads(before); }
-  } threads;
+  kaon_test::ThreadCountGuard threads;
+  kaon::set_num_threads(3);
   int cases = 0;
   for (const auto& mkn : sizes) {
     const std::int64_t M = mkn[0], K = mkn[1], N = mkn[2];

@@ -7,8 +7,8 @@
 #include <atomic>
 #include <cstdint>
 #include <thread>
-#include <vector>
 
+#include "kaon/backend/cpu/worker_pool.hpp"
 #include "kaon/core/error.hpp"
 #include "kaon/core/macros.hpp"
 
@@ -36,19 +36,12 @@ namespace detail {
 inline constexpr std::int64_t kParallelGrain = std::int64_t{1} << 17;
 
 /// Calls call(fn, b, e) on `chunks` chunks of [begin, end), the first on the calling thread
-/// and each other on a thread of its own. Not a template: every parallel loop shares this one
-/// instantiation of std::thread, so a program pays for it once, not once per loop body.
+/// and the others on the WorkerPool's threads; or once on the whole range, on this thread, when
+/// the pool is taken (a loop nested in a chunk, or another thread's loop). Not a template: every
+/// parallel loop shares this code, so a program compiles it once, not once per loop body.
 inline void run_chunks(std::int64_t begin, std::int64_t end, std::int64_t chunks,
                        void (*call)(const void*, std::int64_t, std::int64_t), const void* fn) {
-  std::vector<std::thread> workers;
-  workers.reserve(static_cast<std::size_t>(chunks - 1));
-  const std::int64_t step = (end - begin + chunks - 1) / chunks;
-  for (std::int64_t c = 1; c < chunks; ++c) {
-    const std::int64_t b = begin + c * step, e = std::min(end, b + step);
-    if (b < e) workers.emplace_back([call, fn, b, e] { call(fn, b, e); });
-  }
-  call(fn, begin, std::min(end, begin + step));
-  for (auto& w : workers) w.join();
+  if (!WorkerPool::instance().run(begin, end, chunks, call, fn)) call(fn, begin, end);
 }
 
 /// run_chunks for a callable fn; out of line, so that the serial path of parallel_for stays as
