@@ -35,9 +35,9 @@ namespace detail {
 /// Elements below which a loop stays on the calling thread.
 inline constexpr std::int64_t kParallelGrain = std::int64_t{1} << 17;
 
-/// Calls call(fn, b, e) on `chunks` chunks of [begin, end), the first on the calling thread
-/// and the others on the WorkerPool's threads; or once on the whole range, on this thread, when
-/// the pool is taken (a loop nested in a chunk, or another thread's loop). Not a template: every
+/// Calls call(fn, b, e) on `chunks` chunks of [begin, end), shared between the calling thread
+/// and the WorkerPool's threads; or once on the whole range, on this thread, when the pool is
+/// taken (a loop nested in a chunk, or another thread's loop). Not a template: every
 /// parallel loop shares this code, so a program compiles it once, not once per loop body.
 inline void run_chunks(std::int64_t begin, std::int64_t end, std::int64_t chunks,
                        void (*call)(const void*, std::int64_t, std::int64_t), const void* fn) {
