@@ -88,16 +88,17 @@ void blocked_gemm_cpu(const MatrixRef<const T>& a, const MatrixRef<const T>& b,
                                           macs / kParallelGemmMacs, m / kMinRows}));
   const std::int64_t rows = (m + parts - 1) / parts, last = m - (parts - 1) * rows;
   // Eigen solves a row-major c as the column-major c^T = b^T a^T: its blocking is for that.
-  // Every part but the last has `rows` rows.
-  const std::size_t slice = std::max(GemmBlocking<T>(n, rows, k).bytes(),
-                                     last > 0 ? GemmBlocking<T>(n, last, k).bytes() : 0);
+  // Every part but the last has `rows` rows (one part: the last has them too).
+  const GemmBlocking<T> full(n, rows, k);
+  const GemmBlocking<T> tail = last == rows || last <= 0 ? full : GemmBlocking<T>(n, last, k);
+  const std::size_t slice = std::max(full.bytes(), tail.bytes());
   std::byte* scratch = gemm_scratch(slice * static_cast<std::size_t>(parts));
   auto run = [&](auto a_order, auto b_order) {
     parallel_for(0, parts, 1, [&](std::int64_t p0, std::int64_t p1) {
       for (std::int64_t p = p0; p < p1; ++p) {
         const std::int64_t r0 = p * rows, r = std::min(m, r0 + rows) - r0;
         if (r <= 0) continue;
-        GemmBlocking<T> blocking(n, r, k);
+        GemmBlocking<T> blocking = r == rows ? full : tail;
         blocking.place(scratch + static_cast<std::size_t>(p) * slice);
         Eigen::internal::general_matrix_matrix_product<
             Eigen::Index, T, decltype(a_order)::value, false, T, decltype(b_order)::value, false,
