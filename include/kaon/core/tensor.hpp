@@ -82,6 +82,15 @@ class Tensor {
     impl_->strides = detail::contiguous_strides(shape);
   }
 
+  /// A contiguous tensor whose elements `work` computes when first accessed (core/deferred.hpp).
+  Tensor(const Shape& shape, std::unique_ptr<detail::DeferredWork> work)
+      : impl_(detail::make_pooled<Impl>()) {
+    const auto n = static_cast<std::size_t>(shape.numel());
+    impl_->storage = detail::make_pooled<detail::Storage<Device>>(n * sizeof(T), std::move(work));
+    impl_->shape = shape;
+    impl_->strides = detail::contiguous_strides(shape);
+  }
+
   /// A view of `base`'s storage with its own offset, shape and strides.
   Tensor(const Tensor& base, std::int64_t offset, const Shape& shape, const Shape& strides)
       : impl_(detail::make_pooled<Impl>()) {
@@ -108,7 +117,9 @@ class Tensor {
   [[nodiscard]] std::int64_t numel() const { return shape().numel(); }
   [[nodiscard]] std::int64_t storage_offset() const { return impl().offset; }
   [[nodiscard]] bool is_contiguous() const { return impl().contiguous; }
-  /// Pointer to the first element (device memory for cuda).
+  /// Pointer to the first element (device memory for cuda). Deferred results that read this
+  /// tensor are computed first, so it may be written through; take it again after calling ops
+  /// that read this tensor (core/deferred.hpp).
   [[nodiscard]] T* data_ptr() const {
     return static_cast<T*>(impl().storage->data()) + impl().offset;
   }
@@ -269,6 +280,17 @@ struct MinMax {
   Tensor<T, Device> values;
   Tensor<std::int64_t, Device> indices;
 };
+
+namespace detail {
+
+/// Pointer to t's first element, to read only: computes t if it is deferred, but not the
+/// deferred results that read t, as data_ptr() must (its pointer may be written through).
+template <Element T, class Device>
+const T* read_ptr(const Tensor<T, Device>& t) {
+  return static_cast<const T*>(t.impl().storage->read_data()) + t.impl().offset;
+}
+
+}  // namespace detail
 
 template <class X>
 inline constexpr bool is_tensor_v = false;

@@ -9,13 +9,10 @@
 #include "kaon/autograd/node.hpp"
 #include "kaon/backend/backend.hpp"
 #include "kaon/core/tensor.hpp"
+#include "kaon/ops/deferred_elementwise.hpp"
+#include "kaon/ops/elementwise_plan.hpp"
 
 namespace kaon::detail {
-
-inline void check_broadcasts_to(const char* op, const Shape& in, const Shape& out) {
-  KAON_CHECK(broadcast_shapes(in, out, op) == out, ShapeError, op, ": cannot broadcast ", in,
-             " to the output shape ", out);
-}
 
 /// True when x partly overlaps out in memory (same storage, both dense, ranges intersecting,
 /// not the very same elements in the same order): an in-place result would depend on loop order.
@@ -78,21 +75,20 @@ void check_operand_not_recorded(const char* op, const Tensor<T, D>& operand) {
 /// out[...] = f(in[...]...), the inputs broadcast to out's shape (which they must fit).
 template <class Out, class D, class F, class... In>
 void apply_into(const char* op, const Tensor<Out, D>& out, const F& f, const Tensor<In, D>&... in) {
-  constexpr int N = 1 + sizeof...(In);
-  (void)op;
-  StridedPlan<N> p;
-  if (out.is_contiguous() && ((in.is_contiguous() && in.shape() == out.shape()) && ...)) {
-    p.numel = out.numel();
-    p.sizes[0] = p.numel;
-    for (int k = 0; k < N; ++k) p.strides[k][0] = 1;
-    p.linear = true;
-  } else {
-    (check_broadcasts_to(op, in.shape(), out.shape()), ...);
-    p = make_plan<N>(out.shape(),
-                     std::array<Shape, N>{out.strides(), broadcast_strides(in.shape(), in.strides(),
-                                                                           out.shape())...});
-  }
-  backend<D>::template elementwise<Out>(p, out.data_ptr(), f, in.data_ptr()...);
+  const auto p = plan_into<D>(op, out.shape(), out.strides(), out.is_contiguous(), in...);
+  backend<D>::template elementwise<Out>(p, out.data_ptr(), f, read_ptr(in)...);
+}
+
+/// apply_into on the elements of an expiring operand that no other handle shares (arithmetic's
+/// reuse of an rvalue): when that operand is a deferred result, the op joins its work
+/// (ops/deferred_elementwise.hpp) instead of computing it and then overwriting it.
+template <class Out, class D, class F, class... In>
+void apply_into_expiring(const char* op, const Tensor<Out, D>& out, const F& f,
+                         const Tensor<In, D>&... in) {
+  const auto p = plan_into<D>(op, out.shape(), out.strides(), out.is_contiguous(), in...);
+  if constexpr (std::is_same_v<D, cpu>)
+    if (out.impl().storage->deferred() && defer_into(op, p, out, f, in...)) return;
+  backend<D>::template elementwise<Out>(p, out.data_ptr(), f, read_ptr(in)...);
 }
 
 template <class... S>
@@ -105,11 +101,17 @@ Shape broadcast_all(const char* op, const Shape& first, const S&... rest) {
   return s;
 }
 
-/// A new tensor of type Out holding f applied to the broadcast inputs.
+/// A new tensor of type Out holding f applied to the broadcast inputs; a large one on the CPU
+/// is deferred (core/deferred.hpp).
 template <class Out, class D, class F, class In0, class... In>
 Tensor<Out, D> map(const char* op, const F& f, const Tensor<In0, D>& in0,
                    const Tensor<In, D>&... in) {
-  Tensor<Out, D> out(broadcast_all(op, in0.shape(), in.shape()...));
+  const Shape shape = broadcast_all(op, in0.shape(), in.shape()...);
+  if constexpr (std::is_same_v<D, cpu>)
+    if (shape.numel() >= kDeferMin)
+      return defer_map<Out>(plan_into<D>(op, shape, contiguous_strides(shape), true, in0, in...),
+                            shape, f, in0, in...);
+  Tensor<Out, D> out(shape);
   apply_into(op, out, f, in0, in...);
   return out;
 }

@@ -48,19 +48,31 @@ struct backend<cpu> : detail::CpuFusedLayers {
   static void elementwise(const detail::StridedPlan<1 + sizeof...(In)>& p, Out* out, const F& f,
                           const In*... in) {
     if (p.numel == 0) return;
+    const std::int64_t g = granule(p);
+    detail::parallel_for(0, p.numel / g, std::max<std::int64_t>(1, detail::kParallelGrain / g),
+                         [&](std::int64_t r0, std::int64_t r1) {
+                           elementwise_range(p, r0 * g, r1 * g, out, f, in...);
+                         });
+  }
+
+  /// Elements [b, e) of the plan's index space, in the output's order, on this thread; b and
+  /// e are multiples of granule(p). A deferred result runs its ops a few rows at a time.
+  template <class Out, class F, class... In>
+  static void elementwise_range(const detail::StridedPlan<1 + sizeof...(In)>& p, std::int64_t b,
+                                std::int64_t e, Out* out, const F& f, const In*... in) {
     if (p.linear) {
-      detail::parallel_for(0, p.numel, detail::kParallelGrain, [&](std::int64_t b, std::int64_t e) {
-        Out* KAON_RESTRICT o = out;
-        for (std::int64_t i = b; i < e; ++i) o[i] = static_cast<Out>(f(in[i]...));
-      });
+      Out* KAON_RESTRICT o = out;
+      for (std::int64_t i = b; i < e; ++i) o[i] = static_cast<Out>(f(in[i]...));
       return;
     }
     const std::int64_t inner = p.sizes[p.rank - 1];
-    const std::int64_t rows = p.numel / inner;
-    const std::int64_t grain = std::max<std::int64_t>(1, detail::kParallelGrain / inner);
-    detail::parallel_for(0, rows, grain, [&](std::int64_t r0, std::int64_t r1) {
-      rows_loop(p, r0, r1, out, f, std::index_sequence_for<In...>{}, in...);
-    });
+    rows_loop(p, b / inner, e / inner, out, f, std::index_sequence_for<In...>{}, in...);
+  }
+
+  /// The elements of one row of the plan's loop: ranges split only at its multiples.
+  template <int N>
+  static std::int64_t granule(const detail::StridedPlan<N>& p) {
+    return p.linear ? 1 : p.sizes[p.rank - 1];
   }
 
   /// f(a[i], b[i], ...) for i < n, elements passed by reference so f can update several buffers

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+// The work of a deferred element-wise result (core/deferred.hpp): a list of element-wise ops
+// (stages) over one contiguous output, run chunk by chunk. An op on the expiring result joins
+// the work: fused with the first op into one functor when that op is a tensor-tensor + - * /
+// (each element is then stored once), else as a further stage that reads the chunk back.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <numeric>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "kaon/backend/cpu/backend.hpp"
+#include "kaon/core/deferred.hpp"
+#include "kaon/core/tensor.hpp"
+#include "kaon/ops/elementwise_plan.hpp"
+#include "kaon/ops/functors.hpp"
+
+namespace kaon::detail {
+
+/// One element-wise op of a deferred result.
+class DeferredStage {
+ public:
+  DeferredStage() = default;
+  DeferredStage(const DeferredStage&) = delete;
+  DeferredStage& operator=(const DeferredStage&) = delete;
+  virtual ~DeferredStage() = default;
+  /// Takes the inputs' pointers, computing deferred inputs, before the chunks run.
+  virtual void prepare() = 0;
+  /// Chunks start and end on multiples of this (the elements of one row of the stage's loop).
+  [[nodiscard]] virtual std::int64_t granule() const = 0;
+  /// Writes elements [b, e) of the output.
+  virtual void run(void* out, std::int64_t b, std::int64_t e) const = 0;
+  /// One address per stage type (no RTTI needed to recognise one).
+  [[nodiscard]] virtual const void* type() const = 0;
+};
+
+/// out = f(in...) over a plan whose operand 0 is the deferred output. An input marked `self`
+/// is the output itself, as written by the stages before (it is not held: that would be a
+/// cycle); every other input is held, and counted as read, until the result is computed.
+template <class Out, class F, class... In>
+class ElementwiseStage final : public DeferredStage {
+  static constexpr int N = 1 + sizeof...(In);
+  using Self = std::array<bool, sizeof...(In)>;
+
+ public:
+  ElementwiseStage(const StridedPlan<N>& plan, const F& f, const Self& self,
+                   const Tensor<In, cpu>&... in)
+      : plan_(plan), f_(f), self_(self), in_(in...) {
+    drop_self(std::index_sequence_for<In...>{});
+    for_inputs([](const auto& t) { t.impl().storage->add_reader(); });
+  }
+  ~ElementwiseStage() override {
+    for_inputs([](const auto& t) { t.impl().storage->remove_reader(); });
+  }
+
+  void prepare() override { prepare(std::index_sequence_for<In...>{}); }
+  [[nodiscard]] const void* type() const override { return type_id(); }
+  static const void* type_id() {
+    static const char id = 0;
+    return &id;
+  }
+  [[nodiscard]] const F& functor() const { return f_; }
+  /// Input K, undefined when it is the output itself.
+  template <std::size_t K>
+  [[nodiscard]] const auto& input() const {
+    return std::get<K>(in_);
+  }
+  [[nodiscard]] std::int64_t granule() const override { return backend<cpu>::granule(plan_); }
+  void run(void* out, std::int64_t b, std::int64_t e) const override {
+    run(static_cast<Out*>(out), b, e, std::index_sequence_for<In...>{});
+  }
+
+ private:
+  template <class Fn>
+  void for_inputs(const Fn& fn) const {
+    std::apply([&](const auto&... t) { ((t.defined() ? fn(t) : void()), ...); }, in_);
+  }
+  template <std::size_t... K>
+  void drop_self(std::index_sequence<K...>) {
+    ((self_[K] ? void(std::get<K>(in_) = {}) : void()), ...);
+  }
+  template <std::size_t... K>
+  void prepare(std::index_sequence<K...>) {
+    ((std::get<K>(ptr_) = self_[K] ? nullptr : read_ptr(std::get<K>(in_))), ...);
+  }
+  template <std::size_t... K>
+  void run(Out* out, std::int64_t b, std::int64_t e, std::index_sequence<K...>) const {
+    backend<cpu>::elementwise_range(plan_, b, e, out, f_, input<K>(out)...);
+  }
+  template <std::size_t K>
+  const std::tuple_element_t<K, std::tuple<In...>>* input(Out* out) const {
+    using T = std::tuple_element_t<K, std::tuple<In...>>;
+    if constexpr (std::is_same_v<T, Out>)
+      if (self_[K]) return out;
+    return std::get<K>(ptr_);
+  }
+
+  StridedPlan<N> plan_;
+  F f_;
+  Self self_;
+  std::tuple<Tensor<In, cpu>...> in_;
+  std::tuple<const In*...> ptr_{};
+};
+
+/// The stages of one deferred result with `numel` elements, run a chunk at a time: about
+/// kChunk elements, so a chunk that one stage writes is still in L1 when the next reads it.
+class ElementwiseWork final : public DeferredWork {
+ public:
+  explicit ElementwiseWork(const Shape& shape) : shape_(shape), numel_(shape.numel()) {}
+  /// The shape the first stage was planned for (a handle to the block may be a reshape).
+  [[nodiscard]] const Shape& shape() const { return shape_; }
+  void add(std::unique_ptr<DeferredStage> stage) { stages_.push_back(std::move(stage)); }
+  /// The only stage, when there is one and it is an S.
+  template <class S>
+  [[nodiscard]] const S* sole_stage() const {
+    if (stages_.size() != 1 || stages_.front()->type() != S::type_id()) return nullptr;
+    return static_cast<const S*>(stages_.front().get());
+  }
+  [[nodiscard]] std::size_t stages() const { return stages_.size(); }
+  void replace(std::unique_ptr<DeferredStage> stage) {
+    stages_.clear();
+    add(std::move(stage));
+  }
+
+  void run(void* out) override {
+    std::int64_t g = 1;
+    for (const auto& s : stages_) {
+      s->prepare();
+      g = std::lcm(g, s->granule());
+    }
+    // One stage needs no chunks of its own: it runs in ranges as an op computed at once does.
+    const std::int64_t target = stages_.size() == 1 ? kParallelGrain : kChunk;
+    const std::int64_t chunk = g * std::max<std::int64_t>(1, target / g);
+    const std::int64_t chunks = (numel_ + chunk - 1) / chunk;
+    parallel_for(0, chunks, std::max<std::int64_t>(1, kParallelGrain / chunk),
+                 [&](std::int64_t c0, std::int64_t c1) {
+                   for (std::int64_t c = c0; c < c1; ++c) {
+                     const std::int64_t b = c * chunk, e = std::min(numel_, b + chunk);
+                     for (const auto& s : stages_) s->run(out, b, e);
+                   }
+                 });
+  }
+
+ private:
+  static constexpr std::int64_t kChunk = 4096;
+  Shape shape_;
+  std::int64_t numel_;
+  std::vector<std::unique_ptr<DeferredStage>> stages_;
+};
+
+/// A deferred contiguous result of this shape holding out = f(in...), `plan` being the op's
+/// loop with the output as operand 0.
+template <class Out, class F, class... In>
+Tensor<Out, cpu> defer_map(const StridedPlan<1 + sizeof...(In)>& plan, const Shape& shape,
+                           const F& f, const Tensor<In, cpu>&... in) {
+  // Deferred inputs are computed now, so work never waits on a chain of earlier work (a loop
+  // of x = x * 0.5f would otherwise build one as long as the loop).
+  (void(read_ptr(in)), ...);
+  auto work = std::make_unique<ElementwiseWork>(shape);
+  work->add(std::make_unique<ElementwiseStage<Out, F, In...>>(
+      plan, f, std::array<bool, sizeof...(In)>{}, in...));
+  return Tensor<Out, cpu>(shape, std::move(work));
+}
+
+/// g(f(x, y), z) or g(z, f(x, y)): a binary op whose left or right operand is the result of f.
+template <class F, class G, bool Left>
+struct Fused {
+  F f;
+  G g;
+  template <class X, class Y, class Z>
+  auto operator()(X x, Y y, Z z) const {
+    if constexpr (Left)
+      return g(f(x, y), z);
+    else
+      return g(z, f(x, y));
+  }
+};
+
+/// Replaces the work's only stage, out = F(x, y) with F a tensor-tensor + - * / in C, by the
+/// one functor that also applies g to it: in is (out) for a scalar op, (out, z) or (z, out).
+template <template <class> class F, class C, class G, class... In>
+bool fuse(const char* op, const Tensor<C, cpu>& out, ElementwiseWork& work, const G& g,
+          const Tensor<In, cpu>&... in) {
+  const auto* first = work.sole_stage<ElementwiseStage<C, F<C>, C, C>>();
+  if (first == nullptr || out.shape() != work.shape()) return false;
+  const Tensor<C, cpu> x = first->template input<0>(), y = first->template input<1>();
+  if (!x.defined() || !y.defined()) return false;
+  if constexpr (sizeof...(In) == 1) {
+    if (!(in.is_alias_of(out) && ...)) return false;
+    using H = fn::Then<F<C>, G>;
+    work.replace(std::make_unique<ElementwiseStage<C, H, C, C>>(
+        plan_into<cpu>(op, out.shape(), out.strides(), true, x, y), H{first->functor(), g},
+        std::array<bool, 2>{}, x, y));
+    return true;
+  } else {
+    const auto& [a, b] = std::forward_as_tuple(in...);
+    const bool left = a.is_alias_of(out);
+    if (left == b.is_alias_of(out)) return false;  // x * x: both operands are the output
+    const auto fuse_with = [&](auto left_tag, const auto& z) {
+      using Z = typename std::remove_cvref_t<decltype(z)>::value_type;
+      using H = Fused<F<C>, G, decltype(left_tag)::value>;
+      work.replace(std::make_unique<ElementwiseStage<C, H, C, C, Z>>(
+          plan_into<cpu>(op, out.shape(), out.strides(), true, x, y, z), H{first->functor(), g},
+          std::array<bool, 3>{}, x, y, z));
+    };
+    if (left)
+      fuse_with(std::true_type{}, b);
+    else
+      fuse_with(std::false_type{}, a);
+    return true;
+  }
+}
+
+/// Stages of one result at most: a loop of x = std::move(x) * 0.5f computes x every few steps.
+inline constexpr std::size_t kMaxStages = 8;
+
+/// Appends out = f(in...) to the work of `out`, a deferred result that this handle alone
+/// holds, whole (the caller checked is_sole_owner); the inputs that are `out` itself read what
+/// the earlier stages wrote. False, with nothing done, when `out` is no longer deferred or
+/// does not cover its whole block, or its work has kMaxStages stages.
+template <class Out, class F, class... In>
+bool defer_into(const char* op, const StridedPlan<1 + sizeof...(In)>& plan,
+                const Tensor<Out, cpu>& out, const F& f, const Tensor<In, cpu>&... in) {
+  if (((out.is_alias_of(in) && !std::is_same_v<In, Out>) || ...)) return false;
+  std::lock_guard lock(deferred_mutex());
+  auto& storage = *out.impl().storage;
+  if (!storage.deferred() || !out.is_contiguous() || out.storage_offset() != 0 ||
+      storage.bytes() != static_cast<std::size_t>(out.numel()) * sizeof(Out))
+    return false;
+  // Every deferred block on the CPU is made by defer_map, with an ElementwiseWork.
+  auto& work = static_cast<ElementwiseWork&>(storage.work());
+  if constexpr (std::is_floating_point_v<Out> && sizeof...(In) <= 2) {
+    if ((fuse<fn::Mul, Out>(op, out, work, f, in...) ||
+         fuse<fn::Add, Out>(op, out, work, f, in...) ||
+         fuse<fn::Sub, Out>(op, out, work, f, in...) ||
+         fuse<fn::Div, Out>(op, out, work, f, in...)))
+      return true;
+  }
+  if (work.stages() >= kMaxStages) return false;
+  const std::array<bool, sizeof...(In)> self{out.is_alias_of(in)...};
+  work.add(std::make_unique<ElementwiseStage<Out, F, In...>>(plan, f, self, in...));
+  return true;
+}
+
+}  // namespace kaon::detail
