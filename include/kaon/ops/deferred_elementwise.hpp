@@ -168,34 +168,73 @@ Tensor<Out, cpu> defer_map(const StridedPlan<1 + sizeof...(In)>& plan, const Sha
   return Tensor<Out, cpu>(shape, std::move(work));
 }
 
-/// g(f(x, y), z) or g(z, f(x, y)): a binary op whose left or right operand is the result of f.
-template <class F, class G, bool Left>
-struct Fused {
-  F f;
+/// The first op of a fused pair: + - * / on two tensors of type C.
+enum class Arith { add, sub, mul, div };
+
+/// op(x, y), op chosen when the pair is fused. One functor type serves the four ops, so a
+/// program compiles one fused kernel per second op, not four; the test on `op` is the same
+/// for every element, and GCC's -O3 moves it out of the loop (one loop per op, each
+/// vectorised).
+template <class C>
+C arith(Arith op, C x, C y) {
+  if (op == Arith::mul) return static_cast<C>(x * y);
+  if (op == Arith::add) return static_cast<C>(x + y);
+  if (op == Arith::sub) return static_cast<C>(x - y);
+  return static_cast<C>(x / y);
+}
+
+/// g(op(x, y)): a scalar op on the result of the first.
+template <class C, class G>
+struct FusedScalar {
+  Arith op;
   G g;
-  template <class X, class Y, class Z>
-  auto operator()(X x, Y y, Z z) const {
+  auto operator()(C x, C y) const { return g(arith(op, x, y)); }
+};
+
+/// g(op(x, y), z) or g(z, op(x, y)): a binary op whose left or right operand is the first's.
+template <class C, class G, bool Left>
+struct FusedBinary {
+  Arith op;
+  G g;
+  template <class Z>
+  auto operator()(C x, C y, Z z) const {
     if constexpr (Left)
-      return g(f(x, y), z);
+      return g(arith(op, x, y), z);
     else
-      return g(z, f(x, y));
+      return g(z, arith(op, x, y));
   }
 };
 
-/// Replaces the work's only stage, out = F(x, y) with F a tensor-tensor + - * / in C, by the
-/// one functor that also applies g to it: in is (out) for a scalar op, (out, z) or (z, out).
-template <template <class> class F, class C, class G, class... In>
+/// The work's only stage when it is out = op(x, y), a tensor-tensor + - * / in C.
+template <class C>
+bool first_arith(const ElementwiseWork& work, Arith& op, Tensor<C, cpu>& x, Tensor<C, cpu>& y) {
+  const auto take = [&](const auto* stage, Arith a) {
+    if (stage == nullptr) return false;
+    op = a;
+    x = stage->template input<0>();
+    y = stage->template input<1>();
+    return x.defined() && y.defined();
+  };
+  return take(work.sole_stage<ElementwiseStage<C, fn::Mul<C>, C, C>>(), Arith::mul) ||
+         take(work.sole_stage<ElementwiseStage<C, fn::Add<C>, C, C>>(), Arith::add) ||
+         take(work.sole_stage<ElementwiseStage<C, fn::Sub<C>, C, C>>(), Arith::sub) ||
+         take(work.sole_stage<ElementwiseStage<C, fn::Div<C>, C, C>>(), Arith::div);
+}
+
+/// Replaces the work's only stage, out = op(x, y) (first_arith), by one that also applies g:
+/// `in` is (out) for a scalar op, (out, z) or (z, out) for a binary one. Each element is then
+/// stored once; a second stage would store it twice, and stores bound such loops.
+template <class C, class G, class... In>
 bool fuse(const char* op, const Tensor<C, cpu>& out, ElementwiseWork& work, const G& g,
           const Tensor<In, cpu>&... in) {
-  const auto* first = work.sole_stage<ElementwiseStage<C, F<C>, C, C>>();
-  if (first == nullptr || out.shape() != work.shape()) return false;
-  const Tensor<C, cpu> x = first->template input<0>(), y = first->template input<1>();
-  if (!x.defined() || !y.defined()) return false;
+  Arith first{};
+  Tensor<C, cpu> x, y;
+  if (out.shape() != work.shape() || !first_arith(work, first, x, y)) return false;
   if constexpr (sizeof...(In) == 1) {
     if (!(in.is_alias_of(out) && ...)) return false;
-    using H = fn::Then<F<C>, G>;
+    using H = FusedScalar<C, G>;
     work.replace(std::make_unique<ElementwiseStage<C, H, C, C>>(
-        plan_into<cpu>(op, out.shape(), out.strides(), true, x, y), H{first->functor(), g},
+        plan_into<cpu>(op, out.shape(), out.strides(), true, x, y), H{first, g},
         std::array<bool, 2>{}, x, y));
     return true;
   } else {
@@ -204,9 +243,9 @@ bool fuse(const char* op, const Tensor<C, cpu>& out, ElementwiseWork& work, cons
     if (left == b.is_alias_of(out)) return false;  // x * x: both operands are the output
     const auto fuse_with = [&](auto left_tag, const auto& z) {
       using Z = typename std::remove_cvref_t<decltype(z)>::value_type;
-      using H = Fused<F<C>, G, decltype(left_tag)::value>;
+      using H = FusedBinary<C, G, decltype(left_tag)::value>;
       work.replace(std::make_unique<ElementwiseStage<C, H, C, C, Z>>(
-          plan_into<cpu>(op, out.shape(), out.strides(), true, x, y, z), H{first->functor(), g},
+          plan_into<cpu>(op, out.shape(), out.strides(), true, x, y, z), H{first, g},
           std::array<bool, 3>{}, x, y, z));
     };
     if (left)
@@ -236,11 +275,7 @@ bool defer_into(const char* op, const StridedPlan<1 + sizeof...(In)>& plan,
   // Every deferred block on the CPU is made by defer_map, with an ElementwiseWork.
   auto& work = static_cast<ElementwiseWork&>(storage.work());
   if constexpr (std::is_floating_point_v<Out> && sizeof...(In) <= 2) {
-    if ((fuse<fn::Mul, Out>(op, out, work, f, in...) ||
-         fuse<fn::Add, Out>(op, out, work, f, in...) ||
-         fuse<fn::Sub, Out>(op, out, work, f, in...) ||
-         fuse<fn::Div, Out>(op, out, work, f, in...)))
-      return true;
+    if (fuse(op, out, work, f, in...)) return true;
   }
   if (work.stages() >= kMaxStages) return false;
   const std::array<bool, sizeof...(In)> self{out.is_alias_of(in)...};
