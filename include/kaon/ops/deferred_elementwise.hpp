@@ -40,6 +40,52 @@ class DeferredStage {
   [[nodiscard]] virtual const void* type() const = 0;
 };
 
+/// Whether F is a fused pair's functor (below), which runs in fused_range.
+template <class F>
+struct is_fused_pair : std::false_type {};
+
+/// Whether fused_range can run plan p: a dense plan, or rows (rank 2 at most) whose output is
+/// dense and whose inputs are each one element per row or a dense run: an outer product and
+/// the rows it is combined with.
+template <int N>
+bool fused_range_fits(const StridedPlan<N>& p) {
+  if (p.linear) return true;
+  if (p.rank > 2 || p.strides[0][p.rank - 1] != 1) return false;
+  for (int k = 1; k < N; ++k)
+    if (p.strides[k][p.rank - 1] != 0 && p.strides[k][p.rank - 1] != 1) return false;
+  return true;
+}
+
+/// Elements [b, e) of a plan that fused_range_fits, as backend<cpu>::elementwise_range would
+/// compute them, for a fused pair's inputs x, y and, for a binary second op, z. A program
+/// compiles one of these per fused pair it uses: three plain loops, a small part of the
+/// backend's general one.
+template <class Out, class F, class X, class Y, class... Z>
+void fused_range(const StridedPlan<3 + sizeof...(Z)>& p, std::int64_t b, std::int64_t e, Out* out,
+                 const F& f, const X* x, const Y* y, const Z*... z) {
+  static_assert(sizeof...(Z) <= 1, "a fused pair has two or three inputs");
+  const int last = p.rank - 1;
+  const std::int64_t sx = p.strides[1][last], sy = p.strides[2][last];
+  const std::int64_t sz = p.strides[sizeof...(Z) == 1 ? 3 : 2][last];
+  const auto row = [&](std::int64_t len, Out* KAON_RESTRICT o, const X* xr, const Y* yr,
+                       const auto*... zr) {
+    if (sx == 1 && sy == 1 && sz == 1) {
+      for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(xr[j], yr[j], zr[j]...));
+    } else if (sx == 0 && sy == 1 && sz == 1) {  // x one element per row: an outer product
+      const X s = *xr;
+      for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(s, yr[j], zr[j]...));
+    } else {
+      for (std::int64_t j = 0; j < len; ++j)
+        o[j] = static_cast<Out>(f(xr[j * sx], yr[j * sy], zr[j * sz]...));
+    }
+  };
+  if (p.linear) return row(e - b, out + b, x + b, y + b, (z + b)...);  // every stride is 1
+  const std::int64_t inner = p.sizes[last];
+  const auto step = [&](int k) { return p.rank == 2 ? p.strides[k][0] : std::int64_t{0}; };
+  for (std::int64_t r = b / inner; r < e / inner; ++r)
+    row(inner, out + r * step(0), x + r * step(1), y + r * step(2), (z + r * step(3))...);
+}
+
 /// out = f(in...) over a plan whose operand 0 is the deferred output. An input marked `self`
 /// is the output itself, as written by the stages before (it is not held: that would be a
 /// cycle); every other input is held, and counted as read, until the result is computed.
@@ -91,7 +137,10 @@ class ElementwiseStage final : public DeferredStage {
   }
   template <std::size_t... K>
   void run(Out* out, std::int64_t b, std::int64_t e, std::index_sequence<K...>) const {
-    backend<cpu>::elementwise_range(plan_, b, e, out, f_, input<K>(out)...);
+    if constexpr (is_fused_pair<F>::value)
+      fused_range(plan_, b, e, out, f_, input<K>(out)...);
+    else
+      backend<cpu>::elementwise_range(plan_, b, e, out, f_, input<K>(out)...);
   }
   template <std::size_t K>
   const std::tuple_element_t<K, std::tuple<In...>>* input(Out* out) const {
@@ -191,6 +240,9 @@ struct FusedScalar {
   auto operator()(C x, C y) const { return g(arith(op, x, y)); }
 };
 
+template <class C, class G>
+struct is_fused_pair<FusedScalar<C, G>> : std::true_type {};
+
 /// g(op(x, y), z) or g(z, op(x, y)): a binary op whose left or right operand is the first's.
 template <class C, class G, bool Left>
 struct FusedBinary {
@@ -204,6 +256,9 @@ struct FusedBinary {
       return g(z, arith(op, x, y));
   }
 };
+
+template <class C, class G, bool Left>
+struct is_fused_pair<FusedBinary<C, G, Left>> : std::true_type {};
 
 /// The work's only stage when it is out = op(x, y), a tensor-tensor + - * / in C.
 template <class C>
@@ -233,9 +288,10 @@ bool fuse(const char* op, const Tensor<C, cpu>& out, ElementwiseWork& work, cons
   if constexpr (sizeof...(In) == 1) {
     if (!(in.is_alias_of(out) && ...)) return false;
     using H = FusedScalar<C, G>;
-    work.replace(std::make_unique<ElementwiseStage<C, H, C, C>>(
-        plan_into<cpu>(op, out.shape(), out.strides(), true, x, y), H{first, g},
-        std::array<bool, 2>{}, x, y));
+    const auto plan = plan_into<cpu>(op, out.shape(), out.strides(), true, x, y);
+    if (!fused_range_fits(plan)) return false;
+    work.replace(std::make_unique<ElementwiseStage<C, H, C, C>>(plan, H{first, g},
+                                                                std::array<bool, 2>{}, x, y));
     return true;
   } else {
     const auto& [a, b] = std::forward_as_tuple(in...);
@@ -244,15 +300,19 @@ bool fuse(const char* op, const Tensor<C, cpu>& out, ElementwiseWork& work, cons
     const auto fuse_with = [&](auto left_tag, const auto& z) {
       using Z = typename std::remove_cvref_t<decltype(z)>::value_type;
       using H = FusedBinary<C, G, decltype(left_tag)::value>;
+      const auto plan = plan_into<cpu>(op, out.shape(), out.strides(), true, x, y, z);
+      if (!fused_range_fits(plan)) return false;
       work.replace(std::make_unique<ElementwiseStage<C, H, C, C, Z>>(
-          plan_into<cpu>(op, out.shape(), out.strides(), true, x, y, z), H{first, g},
-          std::array<bool, 3>{}, x, y, z));
+          plan, H{first, g}, std::array<bool, 3>{}, x, y, z));
+      return true;
     };
-    if (left)
-      fuse_with(std::true_type{}, b);
+    // g(u, z) and g(z, u) are the same numbers for + and *: one kernel serves both sides.
+    constexpr bool commutes = std::is_same_v<G, fn::Add<C>> || std::is_same_v<G, fn::Mul<C>>;
+    if (left) return fuse_with(std::true_type{}, b);
+    if constexpr (commutes)
+      return fuse_with(std::true_type{}, a);
     else
-      fuse_with(std::false_type{}, a);
-    return true;
+      return fuse_with(std::false_type{}, a);
   }
 }
 
