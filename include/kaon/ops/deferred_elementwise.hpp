@@ -138,12 +138,13 @@ class ElementwiseStage final : public DeferredStage {
   template <std::size_t... K>
   void run(Out* out, std::int64_t b, std::int64_t e, std::index_sequence<K...>) const {
     if constexpr (is_fused_pair<F>::value)
-      fused_range(plan_, b, e, out, f_, input<K>(out)...);
+      fused_range(plan_, b, e, out, f_, operand<K>(out)...);
     else
-      backend<cpu>::elementwise_range(plan_, b, e, out, f_, input<K>(out)...);
+      backend<cpu>::elementwise_range(plan_, b, e, out, f_, operand<K>(out)...);
   }
   template <std::size_t K>
-  const std::tuple_element_t<K, std::tuple<In...>>* input(Out* out) const {
+  /// The pointer run() passes for input K: the output itself for a `self` input.
+  const std::tuple_element_t<K, std::tuple<In...>>* operand(Out* out) const {
     using T = std::tuple_element_t<K, std::tuple<In...>>;
     if constexpr (std::is_same_v<T, Out>)
       if (self_[K]) return out;
