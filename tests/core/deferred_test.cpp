@@ -143,7 +143,7 @@ TEST_CASE("Writing to an input first computes the results that read it", "[core]
     in.s.copy_(kaon::ones({kRows, 1}));
     CHECK(close(z.to_vector(), want));
   }
-  SECTION("a pointer taken after the op") {
+  SECTION("a pointer taken after the op") {  // computes z first
     const T z = in.s * in.t - in.c;
     float* p = in.t.data_ptr();
     for (std::int64_t j = 0; j < kCols; ++j) p[j] = -1.0f;
@@ -172,6 +172,40 @@ TEST_CASE("Writing to an input first computes the results that read it", "[core]
     z += 1.0f;
     CHECK(close(z.to_vector(),
                 grid([&](auto i, auto j) { return in.S(i) * in.Tv(j) - in.C(j) + 1.0f; })));
+  }
+}
+
+TEST_CASE("No deferred work reads a block whose pointer the program took", "[core][deferred]") {
+  Inputs in;
+  const auto want = grid([&](auto i, auto j) { return in.S(i) * in.Tv(j) - in.C(j); });
+  SECTION("a pointer taken before the op, written after it") {
+    float* p = in.t.data_ptr();
+    const T z = in.s * in.t - in.c;
+    CHECK_FALSE(deferred(z));
+    for (std::int64_t j = 0; j < kCols; ++j) p[j] = -1.0f;
+    CHECK(close(z.to_vector(), want));
+  }
+  SECTION("a pointer into a view, to the second operand of a pair that would fuse") {
+    float* p = in.c.slice(0, 5, 10).data_ptr();
+    const T z = in.s * in.t - in.c;
+    p[0] = 1e6f;
+    CHECK(close(z.to_vector(), want));
+  }
+  SECTION("a pointer to a deferred result computes it and keeps it open to writes") {
+    T u = in.s * in.t;
+    float* p = u.data_ptr();
+    CHECK_FALSE(deferred(u));
+    const T z = u - in.c;
+    CHECK_FALSE(deferred(z));
+    for (std::int64_t k = 0; k < kRows * kCols; ++k) p[k] = 0.0f;
+    CHECK(close(z.to_vector(), want));
+  }
+  SECTION("reading the elements takes no pointer: results are still deferred") {
+    CHECK(in.t.to_vector().size() == static_cast<std::size_t>(kCols));
+    CHECK(std::isfinite((in.s.sum() + in.c.max()).item()));
+    const T z = in.s * in.t - in.c;
+    CHECK(deferred(z));
+    CHECK(close(z.to_vector(), want));
   }
 }
 

@@ -8,10 +8,11 @@
 //     bound such loops: a second pass costs as much as the first);
 //   - `x = a * b` over an old x gets its memory after the old x was released, so a loop that
 //     recomputes x keeps writing the same block, which stays in cache.
-// It is invisible to the program: accessing the elements computes them, and writing to a
-// tensor (any access through data_ptr(), which every in-place op uses) first computes every
-// deferred result that reads it. A program must not write through a pointer taken before an
-// op that reads the tensor: take data_ptr() again after such ops.
+// It is invisible to the program: accessing the elements computes them, and an op that
+// writes to a tensor first computes every deferred result that reads it. A block whose
+// pointer the program took (Tensor::data_ptr()) may be written through at any later time, so
+// from then on no work that reads it is deferred: results computed from it are computed at
+// once, as in PyTorch.
 #pragma once
 
 #include <cstdint>

@@ -74,6 +74,10 @@ class Storage {
   /// The pending work, to append a stage to; call with deferred_mutex() held, on a deferred
   /// block that no other handle shares.
   [[nodiscard]] DeferredWork& work() { return *work_; }
+  /// Marks the block as handed to the program (Tensor::data_ptr()), which may write through
+  /// its pointer at any later time: no deferred work may read it from then on.
+  void expose() const { exposed_.store(true, std::memory_order_relaxed); }
+  [[nodiscard]] bool exposed() const { return exposed_.load(std::memory_order_relaxed); }
   /// Counts deferred work that reads this block (see data()).
   void add_reader() { readers_.fetch_add(1, std::memory_order_acq_rel); }
   void remove_reader() { readers_.fetch_sub(1, std::memory_order_acq_rel); }
@@ -129,6 +133,7 @@ class Storage {
   std::size_t bytes_ = 0;
   std::uint64_t version_ = 0;
   mutable std::atomic<bool> deferred_{false};
+  mutable std::atomic<bool> exposed_{false};
   std::atomic<int> readers_{0};
   mutable std::unique_ptr<DeferredWork> work_;
   mutable std::size_t registry_index_ = 0;

@@ -117,10 +117,10 @@ class Tensor {
   [[nodiscard]] std::int64_t numel() const { return shape().numel(); }
   [[nodiscard]] std::int64_t storage_offset() const { return impl().offset; }
   [[nodiscard]] bool is_contiguous() const { return impl().contiguous; }
-  /// Pointer to the first element (device memory for cuda). Deferred results that read this
-  /// tensor are computed first, so it may be written through; take it again after calling ops
-  /// that read this tensor (core/deferred.hpp).
+  /// Pointer to the first element (device memory for cuda), to read or write at any time, as
+  /// torch's x.data_ptr(): later ops never defer work that reads this block (core/deferred.hpp).
   [[nodiscard]] T* data_ptr() const {
+    impl().storage->expose();
     return static_cast<T*>(impl().storage->data()) + impl().offset;
   }
   [[nodiscard]] const char* dtype_name() const { return kaon::dtype_name<T>(); }
@@ -284,10 +284,18 @@ struct MinMax {
 namespace detail {
 
 /// Pointer to t's first element, to read only: computes t if it is deferred, but not the
-/// deferred results that read t, as data_ptr() must (its pointer may be written through).
+/// deferred results that read t, as a pointer to write through must.
 template <Element T, class Device>
 const T* read_ptr(const Tensor<T, Device>& t) {
   return static_cast<const T*>(t.impl().storage->read_data()) + t.impl().offset;
+}
+
+/// Pointer to t's first element, for an op to write through while it runs: computes first
+/// every deferred result that reads t. Unlike data_ptr(), it leaves the block open to
+/// deferred work afterwards, so the pointer must not outlive the op.
+template <Element T, class Device>
+T* write_ptr(const Tensor<T, Device>& t) {
+  return static_cast<T*>(t.impl().storage->data()) + t.impl().offset;
 }
 
 }  // namespace detail

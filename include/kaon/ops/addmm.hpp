@@ -74,9 +74,9 @@ std::optional<grads_t<T, D>> fused_addmm_relu_grads(const autograd::Context<D>& 
     Tensor<T, D> keep, db, dw;
     if (ctx.needs_input_grad(0)) db = Tensor<T, D>(bias);
     if (ctx.needs_input_grad(2)) dw = Tensor<T, D>({mat1.size(1), m});
-    backend<D>::linear_relu_backward(n, m, g.data_ptr(), y.data_ptr(), as_matrix(mat1, keep),
-                                     db.defined() ? db.data_ptr() : nullptr,
-                                     dw.defined() ? dw.data_ptr() : nullptr);
+    backend<D>::linear_relu_backward(n, m, read_ptr(g), read_ptr(y), as_matrix(mat1, keep),
+                                     db.defined() ? write_ptr(db) : nullptr,
+                                     dw.defined() ? write_ptr(dw) : nullptr);
     return grads_t<T, D>{db, Tensor<T, D>(), dw};
   }
 }

@@ -204,6 +204,13 @@ class ElementwiseWork final : public DeferredWork {
   std::vector<std::unique_ptr<DeferredStage>> stages_;
 };
 
+/// True when the program may hold a pointer into t's elements (Tensor::data_ptr()) and write
+/// through it at any time: deferred work must not read t.
+template <class T>
+bool exposed(const Tensor<T, cpu>& t) {
+  return t.impl().storage->exposed();
+}
+
 /// A deferred contiguous result of this shape holding out = f(in...), `plan` being the op's
 /// loop with the output as operand 0.
 template <class Out, class F, class... In>
@@ -323,11 +330,12 @@ inline constexpr std::size_t kMaxStages = 8;
 /// Appends out = f(in...) to the work of `out`, a deferred result that this handle alone
 /// holds, whole (the caller checked is_sole_owner); the inputs that are `out` itself read what
 /// the earlier stages wrote. False, with nothing done, when `out` is no longer deferred or
-/// does not cover its whole block, or its work has kMaxStages stages.
+/// does not cover its whole block, or its work has kMaxStages stages, or an input is exposed.
 template <class Out, class F, class... In>
 bool defer_into(const char* op, const StridedPlan<1 + sizeof...(In)>& plan,
                 const Tensor<Out, cpu>& out, const F& f, const Tensor<In, cpu>&... in) {
   if (((out.is_alias_of(in) && !std::is_same_v<In, Out>) || ...)) return false;
+  if (((exposed(in) && !out.is_alias_of(in)) || ...)) return false;
   std::lock_guard lock(deferred_mutex());
   auto& storage = *out.impl().storage;
   if (!storage.deferred() || !out.is_contiguous() || out.storage_offset() != 0 ||

@@ -26,8 +26,14 @@ concept HasLinearReluLinear = requires(std::int64_t n, const NarrowLayers<T>& a,
 template <class T, class D>
 NarrowLayers<T> narrow_layers(const Tensor<T, D>& x, const Tensor<T, D>& w1, const Tensor<T, D>& b1,
                               const Tensor<T, D>& w2, const Tensor<T, D>& b2) {
-  return {x.size(0),     w1.size(1),    w1.size(0),    w2.size(0),
-          w1.data_ptr(), b1.data_ptr(), w2.data_ptr(), b2.defined() ? b2.data_ptr() : nullptr};
+  return {x.size(0),
+          w1.size(1),
+          w1.size(0),
+          w2.size(0),
+          detail::read_ptr(w1),
+          detail::read_ptr(b1),
+          detail::read_ptr(w2),
+          b2.defined() ? detail::read_ptr(b2) : nullptr};
 }
 }  // namespace detail
 
@@ -43,7 +49,7 @@ struct LinearReluLinear : autograd::Function<LinearReluLinear> {
     ctx.save_for_backward(x, w1, b1, w2);
     Tensor<T, D> out({x.size(0), w2.size(0)}), keep;
     backend<D>::linear_relu_linear(detail::narrow_layers(x, w1, b1, w2, b2),
-                                   detail::as_matrix(x, keep), out.data_ptr());
+                                   detail::as_matrix(x, keep), detail::write_ptr(out));
     return out;
   }
   template <class T, class D>
@@ -54,12 +60,12 @@ struct LinearReluLinear : autograd::Function<LinearReluLinear> {
       detail::grads_t<T, D> d(5);
       for (std::size_t i = 0; i < d.size(); ++i)
         if (ctx.needs_input_grad(i)) d[i] = Tensor<T, D>(ctx.input_shape(i));
-      auto ptr = [](const Tensor<T, D>& t) { return t.defined() ? t.data_ptr() : nullptr; };
+      auto ptr = [](const Tensor<T, D>& t) { return t.defined() ? detail::write_ptr(t) : nullptr; };
       const auto gc = g[0].contiguous();
       Tensor<T, D> keep;
       backend<D>::linear_relu_linear_backward(
           detail::narrow_layers(x, w1, b1, w2, Tensor<T, D>()), detail::as_matrix(x, keep),
-          gc.data_ptr(), {ptr(d[0]), ptr(d[1]), ptr(d[2]), ptr(d[3]), ptr(d[4])});
+          detail::read_ptr(gc), {ptr(d[0]), ptr(d[1]), ptr(d[2]), ptr(d[3]), ptr(d[4])});
       return d;
     }
     // create_graph: the same gradients from differentiable ops, h recomputed
