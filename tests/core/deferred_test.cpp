@@ -2,13 +2,22 @@
 // Deferred element-wise results (core/deferred.hpp) must be invisible: every value equals the
 // op-by-op result computed here with plain loops, whatever is written, viewed, fused, freed or
 // read from other threads between the op and the first read.
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <kaon/kaon.hpp>
 #include <thread>
 #include <vector>
+
+#if defined(__unix__)
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#endif
 
 #include "support/thread_count_guard.hpp"
 
@@ -318,5 +327,58 @@ TEST_CASE("Deferred results across threads", "[core][deferred][threads]") {
     CHECK(same);
   }
 }
+
+#if defined(__unix__)
+/// Exit status of `child`, or -1 when it has not exited within 10 seconds (it is then killed).
+int wait_for(pid_t child) {
+  int status = 0;
+  for (int k = 0; k < 1000; ++k) {
+    const pid_t r = waitpid(child, &status, WNOHANG);
+    if (r == child) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (r < 0) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(child, SIGKILL);
+  waitpid(child, &status, 0);
+  return -1;
+}
+
+TEST_CASE("A child of fork() computes deferred results while the parent's threads did",
+          "[core][deferred][threads]") {
+  ThreadCountGuard guard;
+  kaon::set_num_threads(2);
+  Inputs in;
+  const auto want = grid([&](auto i, auto j) { return in.S(i) * in.Tv(j) - in.C(j); });
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> rounds{0};
+  // Make and compute deferred results, and take and free blocks, without a pause, so fork()
+  // often meets them in the middle of one: holding the deferred lock, or the allocator's.
+  std::thread busy([&] {
+    while (!stop.load()) {
+      const T z = in.s * in.t - in.c;
+      (void)z.sum();
+      rounds.fetch_add(1);
+    }
+  });
+  std::thread blocks([&] {
+    while (!stop.load()) (void)kaon::empty<float>({256});
+  });
+  while (rounds.load() == 0) std::this_thread::yield();
+  int failed = 0;
+  for (int f = 0; f < 20; ++f) {
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      const T z = in.s * in.t - in.c;
+      _exit(deferred(z) && close(z.to_vector(), want) ? 0 : 1);
+    }
+    failed += wait_for(child) != 0;
+  }
+  stop = true;
+  busy.join();
+  blocks.join();
+  CHECK(failed == 0);
+}
+#endif
 
 }  // namespace deferred_test

@@ -9,6 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#endif
+
 namespace kaon {
 
 /// Alignment of every block kaon allocates, in bytes (a cache line; AVX-512 friendly).
@@ -21,10 +25,7 @@ namespace detail {
 template <class Raw>
 class CachingAllocator {
  public:
-  static CachingAllocator& instance() {
-    static CachingAllocator* a = new CachingAllocator;  // never destroyed: tensors in statics
-    return *a;
-  }
+  static CachingAllocator& instance() { return *slot(); }
 
   static std::size_t round(std::size_t bytes) {
     return (bytes + kAlignment - 1) / kAlignment * kAlignment;
@@ -88,6 +89,19 @@ class CachingAllocator {
 
  private:
   CachingAllocator() = default;
+
+  /// Where the allocator is. Another thread may hold the lock when the program forks: the
+  /// child starts an empty allocator of its own and leaves the copy alone.
+  static CachingAllocator*& slot() {
+    static CachingAllocator* a = [] {
+#if defined(__unix__) || defined(__APPLE__)
+      pthread_atfork(nullptr, nullptr, [] { slot() = new CachingAllocator; });
+#endif
+      return new CachingAllocator;  // never destroyed: tensors in statics
+    }();
+    return a;
+  }
+
   mutable std::mutex mutex_;
   std::unordered_map<std::size_t, std::vector<void*>> free_;
   std::size_t cached_bytes_ = 0;

@@ -18,6 +18,10 @@
 #include <cstdint>
 #include <mutex>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#endif
+
 namespace kaon::detail {
 
 /// Results with fewer elements are computed at once: below this the per-op cost of deferring
@@ -35,10 +39,22 @@ class DeferredWork {
 };
 
 /// Guards every deferred block's state: creating, extending and computing one. Recursive,
-/// since computing a block computes its deferred inputs and releases them.
-inline std::recursive_mutex& deferred_mutex() {
-  static auto* m = new std::recursive_mutex;  // never destroyed: tensors in statics
-  return *m;
+/// since computing a block computes its deferred inputs and releases them. fork() waits until
+/// no thread holds it, so a child finds every block whole; the child's own thread cannot
+/// unlock a recursive mutex its parent's thread locked, so it gets a new one.
+inline std::recursive_mutex& deferred_mutex();
+
+inline std::recursive_mutex*& deferred_mutex_slot() {
+  static std::recursive_mutex* m = [] {
+#if defined(__unix__) || defined(__APPLE__)
+    pthread_atfork([] { deferred_mutex().lock(); }, [] { deferred_mutex().unlock(); },
+                   [] { deferred_mutex_slot() = new std::recursive_mutex; });
+#endif
+    return new std::recursive_mutex;  // never destroyed: tensors in statics
+  }();
+  return m;
 }
+
+inline std::recursive_mutex& deferred_mutex() { return *deferred_mutex_slot(); }
 
 }  // namespace kaon::detail
