@@ -7,8 +7,11 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <kaon/cuda.cuh>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <vector>
@@ -92,16 +95,26 @@ kaon::Tensor<T> randn(const kaon::Shape& shape, std::uint64_t seed = 1) {
   return kaon::randn<T>(shape);
 }
 
+/// KAON_CUDA_REQUIRED=1 (set on a machine that has a GPU) turns "no usable device" from a
+/// skip into a failure, so a broken driver cannot pass for a run.
+inline bool device_required() {
+  const char* v = std::getenv("KAON_CUDA_REQUIRED");
+  return v != nullptr && std::string_view(v) == "1";
+}
+
 }  // namespace kaon_cuda_test
 
 int main(int argc, char** argv) {
   if (!kaon::detail::cuda_device_available()) {
+    std::string why = "no usable CUDA device";
     try {
       kaon::detail::require_cuda_device();
     } catch (const kaon::DeviceError& e) {
-      std::cout << "skipped: " << e.what() << "\n";
+      why = e.what();
     }
-    return 77;
+    const bool required = kaon_cuda_test::device_required();
+    std::cout << (required ? "failed (KAON_CUDA_REQUIRED=1): " : "skipped: ") << why << "\n";
+    return required ? 1 : 77;
   }
   return Catch::Session().run(argc, argv);
 }

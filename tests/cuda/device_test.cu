@@ -5,8 +5,11 @@
 // the file and the line, and that moving a tensor that requires grad is refused.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <iostream>
 #include <kaon/cuda.cuh>
 #include <string>
+#include <string_view>
 
 using Catch::Matchers::Contains;
 using kaon::Tensor;
@@ -66,6 +69,13 @@ TEST_CASE("Moving a tensor that requires grad across devices is refused", "[devi
 int main(int argc, char** argv) {
   Catch::Session session;
   if (const int status = session.applyCommandLine(argc, argv); status != 0) return status;
+  // KAON_CUDA_REQUIRED=1: a machine that should have a GPU fails here instead of passing the
+  // "[no-device]" case.
+  if (const char* v = std::getenv("KAON_CUDA_REQUIRED");
+      v != nullptr && std::string_view(v) == "1" && !kaon::detail::cuda_device_available()) {
+    std::cout << "KAON_CUDA_REQUIRED=1, but no usable CUDA device\n";
+    return 1;
+  }
   session.configData().testsOrTags = {kaon::detail::cuda_device_available() ? "~[no-device]"
                                                                             : "[no-device]"};
   return session.run();

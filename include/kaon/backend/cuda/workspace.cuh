@@ -11,8 +11,8 @@ namespace kaon::detail {
 
 class CudaWorkspace {
  public:
-  explicit CudaWorkspace(std::size_t bytes) : bytes_(bytes) {
-    if (bytes_ == 0) return;
+  /// At least one byte: CUB reads a null buffer as a request for the size it needs.
+  explicit CudaWorkspace(std::size_t bytes) : bytes_(bytes == 0 ? 1 : bytes) {
     data_ = CachingAllocator<raw_allocator<cuda>>::instance().allocate(bytes_);
     KAON_CHECK(data_ != nullptr, DeviceError, "allocate: out of memory for ", bytes_,
                " bytes of scratch space on cuda");
