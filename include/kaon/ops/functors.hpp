@@ -290,6 +290,7 @@ struct GreaterOrNan {
     }
     return a > b;
   }
+  static constexpr bool kGreater = true;  // the order a vectorised pass can use
 };
 template <class C>
 struct LessOrNan {
@@ -300,6 +301,7 @@ struct LessOrNan {
     }
     return a < b;
   }
+  static constexpr bool kGreater = false;
 };
 
 }  // namespace kaon::fn

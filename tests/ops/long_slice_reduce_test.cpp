@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// Reductions over long dense slices, which the CPU backend takes in blocks (max, min, argmax,
+// argmin) and, for one slice, in chunks on every thread (those and sum, prod, all, any). Each
+// input is built so that its answer is known: a background in (-1, 1) with larger values, ties,
+// infinities and NaNs planted at chosen places (around block and chunk edges), or sums with a
+// closed form. PyTorch's rules decide: the first index of equal values, and the first NaN beats
+// everything.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <kaon/kaon.hpp>
+#include <limits>
+#include <vector>
+
+#include "support/thread_count_guard.hpp"
+
+namespace long_slice_reduce_test {
+
+using kaon_test::ThreadCountGuard;
+
+/// n values in (-1, 1), none repeated in practice.
+template <class T>
+std::vector<T> background(std::int64_t n) {
+  std::vector<T> v(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i)
+    v[static_cast<std::size_t>(i)] = static_cast<T>(std::sin(0.37 * i));
+  return v;
+}
+
+template <class T>
+void plant(std::vector<T>& v, std::int64_t at, T value) {
+  v[static_cast<std::size_t>(at)] = value;
+}
+
+template <class T>
+kaon::Tensor<T> as_tensor(const std::vector<T>& v) {
+  return kaon::from_vector(v, {static_cast<std::int64_t>(v.size())});
+}
+
+/// argmax and max of v must be (at, v[at]); argmin and min of -v the same.
+template <class T>
+void check_both_ways(const std::vector<T>& v, std::int64_t at) {
+  const auto x = as_tensor(v);
+  const T want = v[static_cast<std::size_t>(at)];
+  CHECK(x.argmax().item() == at);
+  CHECK((-x).argmin().item() == at);
+  if (std::isnan(static_cast<double>(want))) {
+    CHECK(std::isnan(static_cast<double>(x.max().item())));
+    CHECK(std::isnan(static_cast<double>((-x).min().item())));
+  } else {
+    CHECK(x.max().item() == want);
+    CHECK((-x).min().item() == -want);
+  }
+}
+
+TEMPLATE_TEST_CASE("Long slices: the first of equal values, and the first NaN", "[ops][reduce]",
+                   float, double) {
+  using T = TestType;
+  const std::int64_t n = 10 * 1024 + 77;  // blocks of 1024 and a partial one
+  SECTION("ties in later blocks keep the first") {
+    auto v = background<T>(n);
+    plant(v, 3000, T(5));
+    plant(v, 3001, T(5));
+    plant(v, 9000, T(5));
+    check_both_ways(v, 3000);
+  }
+  SECTION("the best at a block's last element, at the very end, at the start") {
+    for (const std::int64_t at : {std::int64_t{2047}, std::int64_t{2048}, n - 1, std::int64_t{0}}) {
+      auto v = background<T>(n);
+      plant(v, at, T(2));
+      check_both_ways(v, at);
+    }
+  }
+  SECTION("a NaN after the largest value, and a second NaN") {
+    auto v = background<T>(n);
+    plant(v, 1500, T(9));
+    plant(v, 4100, std::numeric_limits<T>::quiet_NaN());
+    plant(v, 4101, std::numeric_limits<T>::quiet_NaN());
+    plant(v, 8000, std::numeric_limits<T>::infinity());
+    check_both_ways(v, 4100);
+  }
+  SECTION("a NaN first") {
+    auto v = background<T>(n);
+    plant(v, 0, std::numeric_limits<T>::quiet_NaN());
+    plant(v, 5000, T(7));
+    check_both_ways(v, 0);
+  }
+  SECTION("infinities: the first +inf, with -inf around") {
+    auto v = background<T>(n);
+    plant(v, 100, -std::numeric_limits<T>::infinity());
+    plant(v, 6000, std::numeric_limits<T>::infinity());
+    plant(v, 6001, std::numeric_limits<T>::infinity());
+    plant(v, 7000, -std::numeric_limits<T>::infinity());
+    check_both_ways(v, 6000);
+  }
+  SECTION("every value equal") {
+    check_both_ways(std::vector<T>(static_cast<std::size_t>(n), T(-3)), 0);
+  }
+}
+
+TEST_CASE("Long slices of integers", "[ops][reduce]") {
+  const std::int64_t n = 5000;
+  std::vector<std::int64_t> v(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = (i * 7919) % 1000;
+  plant(v, 2500, std::int64_t{1000});
+  plant(v, 4999, std::int64_t{1000});
+  check_both_ways(v, 2500);
+  std::vector<std::int64_t> w(static_cast<std::size_t>(n), 4);
+  plant(w, 1023, std::int64_t{5});
+  plant(w, 1024, std::int64_t{5});
+  check_both_ways(w, 1023);
+}
+
+TEST_CASE("One long slice in chunks on every thread gives the same answer",
+          "[ops][reduce][threads]") {
+  ThreadCountGuard guard;
+  const std::int64_t n = 3 * (std::int64_t{1} << 17) + 123;  // four chunks of 2^17
+  auto v = background<float>(n);
+  // Equal largest values in the second and fourth chunks, the smallest likewise.
+  plant(v, (std::int64_t{1} << 17) + 5, 4.0f);
+  plant(v, 3 * (std::int64_t{1} << 17) + 1, 4.0f);
+  for (const int threads : {1, 2, 3}) {
+    kaon::set_num_threads(threads);
+    check_both_ways(v, (std::int64_t{1} << 17) + 5);
+    auto w = v;
+    plant(w, n - 2, std::numeric_limits<float>::quiet_NaN());
+    plant(w, 2 * (std::int64_t{1} << 17) + 9, std::numeric_limits<float>::quiet_NaN());
+    check_both_ways(w, 2 * (std::int64_t{1} << 17) + 9);
+  }
+}
+
+TEST_CASE("Long rows: max and argmax over the last dim", "[ops][reduce]") {
+  const std::int64_t rows = 4, cols = 4096;
+  auto v = background<float>(rows * cols);
+  const std::vector<std::int64_t> at{10, 1024, 4095, 2000};
+  for (std::int64_t r = 0; r < rows; ++r) {
+    plant(v, r * cols + at[static_cast<std::size_t>(r)], 3.0f);
+    plant(v, r * cols + 4000, 3.0f);  // a tie after it; row 2's would come first: undone below
+  }
+  plant(v, 2 * cols + 4000, 1.0f);
+  const auto x = kaon::from_vector(v, {rows, cols});
+  const auto [values, indices] = x.max(1);
+  CHECK(indices.to_vector() == at);
+  CHECK(values.to_vector() == std::vector<float>(4, 3.0f));
+  CHECK(x.argmax(1).to_vector() == at);
+  CHECK((-x).argmin(1, true).to_vector() == at);
+}
+
+TEST_CASE("One long slice folded in chunks on every thread", "[ops][reduce][threads]") {
+  ThreadCountGuard guard;
+  const std::int64_t n = 3 * (std::int64_t{1} << 17) + 123;
+  const auto ramp = kaon::arange<double>(0, static_cast<double>(n));
+  const auto wave = kaon::from_vector(background<double>(n), {n});
+  auto flags = kaon::ones<bool>({n});
+  auto ones = kaon::ones<float>({n});
+  const double wave_one_thread = wave.sum().item();
+  for (const int threads : {1, 2, 3}) {
+    kaon::set_num_threads(threads);
+    CHECK(ramp.sum().item() == static_cast<double>(n) * (n - 1) / 2);  // exact in double
+    CHECK(ramp.to<float>().sum().item() ==
+          static_cast<float>(static_cast<double>(n) * (n - 1) / 2));
+    CHECK(ramp.to<std::int64_t>().sum().item() == n * (n - 1) / 2);
+    CHECK(wave.sum().item() == wave_one_thread);  // the same association on any thread count
+    CHECK(flags.all().item());
+    CHECK_FALSE((~flags).any().item());
+    flags[n - 2].fill_(false);
+    CHECK_FALSE(flags.all().item());
+    CHECK((~flags).any().item());
+    flags[n - 2].fill_(true);
+    ones[(std::int64_t{1} << 17) + 1].fill_(2.0f);
+    ones[2 * (std::int64_t{1} << 17) + 1].fill_(0.5f);
+    ones[n - 1].fill_(8.0f);
+    CHECK(ones.prod().item() == 8.0f);
+    ones.fill_(1.0f);
+  }
+}
+
+}  // namespace long_slice_reduce_test
