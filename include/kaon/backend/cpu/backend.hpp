@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // backend<cpu>: host memory, copies, fill, the strided element-wise loop and reductions.
 // Loops are written so the compiler vectorises the dense cases; large ones are split over
-// threads. Matrix products are in backend/cpu/gemm.hpp.
+// threads. Matrix products are in backend/cpu/gemm.hpp, the folds of dense memory that
+// reduce() and arg_reduce() use in backend/cpu/dense_reduce.hpp.
 #pragma once
 
 #include <Eigen/Core>
@@ -9,13 +10,13 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "kaon/backend/backend.hpp"
+#include "kaon/backend/cpu/dense_reduce.hpp"
 #include "kaon/backend/cpu/fused_layers.hpp"
 #include "kaon/backend/cpu/gemm.hpp"
 #include "kaon/backend/cpu/memory.hpp"
@@ -92,7 +93,7 @@ struct backend<cpu> : detail::CpuFusedLayers {
   static void reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const In* in, Out* out,
                      const Op& op) {
     if (inner == 1 && outer == 1 && R >= 2 * detail::kParallelGrain) {
-      *out = static_cast<Out>(fold_long_slice<C>(in, R, op));
+      *out = static_cast<Out>(detail::fold_long_slice<C>(in, R, op));
       return;
     }
     if (inner == 1) {
@@ -101,7 +102,7 @@ struct backend<cpu> : detail::CpuFusedLayers {
           std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
           [&](std::int64_t o0, std::int64_t o1) {
             for (std::int64_t o = o0; o < o1; ++o)
-              out[o] = static_cast<Out>(fold_dense<C>(in + o * R, R, op));
+              out[o] = static_cast<Out>(detail::fold_dense<C>(in + o * R, R, op));
           });
       return;
     }
@@ -110,7 +111,7 @@ struct backend<cpu> : detail::CpuFusedLayers {
         std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R * inner, 1)),
         [&](std::int64_t o0, std::int64_t o1) {
           for (std::int64_t o = o0; o < o1; ++o)
-            reduce_columns<C>(in + o * R * inner, R, inner, inner, out + o * inner, op);
+            detail::reduce_columns<C>(in + o * R * inner, R, inner, inner, out + o * inner, op);
         });
   }
 
@@ -119,16 +120,16 @@ struct backend<cpu> : detail::CpuFusedLayers {
   template <class T, class Better>
   static void arg_reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const T* in,
                          T* values, std::int64_t* indices, const Better& better) {
-    if constexpr (kArgBlocks<T, Better>) {
-      if (inner == 1 && R >= 2 * kArgBlock) {
+    if constexpr (detail::kArgBlocks<T, Better>) {
+      if (inner == 1 && R >= 2 * detail::kArgBlock) {
         if (outer == 1 && R >= 2 * detail::kParallelGrain)
-          arg_of_long_slice(in, R, values, indices, better);
+          detail::arg_of_long_slice(in, R, values, indices, better);
         else
           detail::parallel_for(0, outer, std::max<std::int64_t>(1, detail::kParallelGrain / R),
                                [&](std::int64_t o0, std::int64_t o1) {
                                  for (std::int64_t o = o0; o < o1; ++o) {
                                    T best;
-                                   indices[o] = arg_of_dense(in + o * R, R, better, best);
+                                   indices[o] = detail::arg_of_dense(in + o * R, R, better, best);
                                    if (values) values[o] = best;
                                  }
                                });
@@ -446,150 +447,6 @@ struct backend<cpu> : detail::CpuFusedLayers {
           for (std::int64_t j = 0; j < len; ++j) out[off[0] + (j0 + j) * so] = obuf[j];
       }
     });
-  }
-
-  /// Columns reduced together by reduce(): their accumulators stay in vector registers.
-  static constexpr std::int64_t kReduceBlock = 32;
-  /// Widths up to which reduce_columns folds all columns in one pass over the rows.
-  static constexpr std::int64_t kOnePassWidth = 128;
-
-  /// out[j] = fold(op, x[0 * step + j], ..., x[(R - 1) * step + j]) for j < W, in that order
-  /// (a loop of fixed width, which the compiler unrolls into vector registers).
-  template <std::int64_t W, class C, class In, class Out, class Op>
-  static void reduce_block(const In* x, std::int64_t R, std::int64_t step, Out* out, const Op& op) {
-    C acc[W];
-    for (auto& a : acc) a = Op::identity();
-    for (std::int64_t r = 0; r < R; ++r)
-      for (std::int64_t j = 0; j < W; ++j) acc[j] = op(acc[j], static_cast<C>(x[r * step + j]));
-    for (std::int64_t j = 0; j < W; ++j) out[j] = static_cast<Out>(acc[j]);
-  }
-
-  /// reduce_block over `width` columns: blocks of kReduceBlock, then the rest in blocks of
-  /// 16, 8, 4, 2 and 1, so every column is folded in a fixed-width loop.
-  template <class C, class In, class Out, class Op>
-  static void reduce_columns(const In* x, std::int64_t R, std::int64_t step, std::int64_t width,
-                             Out* out, const Op& op) {
-    if (width <= kOnePassWidth) {
-      // Narrow rows (a [1000, 50] gradient summed to a bias): one pass over the rows with the
-      // accumulators in L1 rather than a pass per block of columns.
-      C acc[kOnePassWidth];
-      for (std::int64_t j = 0; j < width; ++j) acc[j] = Op::identity();
-      for (std::int64_t r = 0; r < R; ++r) {
-        const In* KAON_RESTRICT row = x + r * step;
-        for (std::int64_t j = 0; j < width; ++j) acc[j] = op(acc[j], static_cast<C>(row[j]));
-      }
-      for (std::int64_t j = 0; j < width; ++j) out[j] = static_cast<Out>(acc[j]);
-      return;
-    }
-    std::int64_t j = 0;
-    for (; j + kReduceBlock <= width; j += kReduceBlock)
-      reduce_block<kReduceBlock, C>(x + j, R, step, out + j, op);
-    auto tail = [&]<std::int64_t W>(std::integral_constant<std::int64_t, W>) {
-      if (width - j < W) return;
-      reduce_block<W, C>(x + j, R, step, out + j, op);
-      j += W;
-    };
-    tail(std::integral_constant<std::int64_t, 16>{});
-    tail(std::integral_constant<std::int64_t, 8>{});
-    tail(std::integral_constant<std::int64_t, 4>{});
-    tail(std::integral_constant<std::int64_t, 2>{});
-    tail(std::integral_constant<std::int64_t, 1>{});
-  }
-
-  /// Elements per block of arg_of_dense.
-  static constexpr std::int64_t kArgBlock = 1024;
-  /// Whether arg_of_dense serves T and Better: a real type, and a Better that says which way
-  /// it orders (kGreater).
-  template <class T, class Better>
-  static constexpr bool kArgBlocks =
-      std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && requires {
-    Better::kGreater;
-  };
-
-  template <class T>
-  static bool is_nan(T v) {
-    if constexpr (std::is_floating_point_v<T>)
-      return v != v;
-    else
-      return false;
-  }
-
-  /// arg_of_slice of n dense values, the same index and value, block by block: two vectorised
-  /// Eigen passes (maxCoeff or minCoeff, and a sum that is NaN when the block holds a NaN or
-  /// an infinity) tell whether a block may hold a better value, and only such a block is
-  /// scanned again element by element with `better`. Most blocks of a long slice are not.
-  template <class T, class Better>
-  static std::int64_t arg_of_dense(const T* x, std::int64_t n, const Better& better, T& best) {
-    using Block = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
-    best = x[0];
-    std::int64_t arg = 0;
-    for (std::int64_t b = 0; b < n; b += kArgBlock) {
-      if (is_nan(best)) return arg;  // NaN wins and nothing beats it
-      const std::int64_t e = std::min(n, b + kArgBlock);
-      const Block block(x + b, e - b);
-      // v - v is 0 for finite v and NaN for NaN and the infinities; the sum is vectorised.
-      if (!is_nan((block - block).sum()) &&
-          !better(Better::kGreater ? block.maxCoeff() : block.minCoeff(), best))
-        continue;
-      for (std::int64_t i = b; i < e; ++i)
-        if (better(x[i], best)) best = x[i], arg = i;
-    }
-    return arg;
-  }
-
-  /// arg_of_dense of one long slice on every thread: each takes chunks of a fixed size, and
-  /// the chunks' results are taken in order with `better`, which keeps the first of equal
-  /// values (and the first NaN). The result does not depend on the number of threads.
-  template <class T, class Better>
-  static void arg_of_long_slice(const T* x, std::int64_t n, T* value, std::int64_t* index,
-                                const Better& better) {
-    const std::int64_t chunk = detail::kParallelGrain, chunks = (n + chunk - 1) / chunk;
-    std::vector<T> best(static_cast<std::size_t>(chunks));
-    std::vector<std::int64_t> arg(static_cast<std::size_t>(chunks));
-    detail::parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
-      for (std::int64_t c = c0; c < c1; ++c) {
-        const std::int64_t b = c * chunk;
-        const auto k = static_cast<std::size_t>(c);
-        arg[k] = b + arg_of_dense(x + b, std::min(chunk, n - b), better, best[k]);
-      }
-    });
-    std::size_t w = 0;
-    for (std::size_t k = 1; k < best.size(); ++k)
-      if (better(best[k], best[w])) w = k;
-    *index = arg[w];
-    if (value) *value = best[w];
-  }
-
-  /// fold_dense of one long slice on every thread: chunks of a fixed size, their results
-  /// folded in order, so the result does not depend on the number of threads.
-  template <class C, class In, class Op>
-  static C fold_long_slice(const In* x, std::int64_t n, const Op& op) {
-    const std::int64_t chunk = detail::kParallelGrain, chunks = (n + chunk - 1) / chunk;
-    // Not a std::vector: C may be bool, whose vector packs the threads' results into bits.
-    const auto part = std::make_unique<C[]>(static_cast<std::size_t>(chunks));
-    detail::parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
-      for (std::int64_t c = c0; c < c1; ++c)
-        part[c] = fold_dense<C>(x + c * chunk, std::min(chunk, n - c * chunk), op);
-    });
-    C total = Op::identity();
-    for (std::int64_t c = 0; c < chunks; ++c) total = op(total, part[c]);
-    return total;
-  }
-
-  /// Folds n dense values with eight independent accumulators, which the compiler keeps in
-  /// vector registers.
-  template <class C, class In, class Op>
-  static C fold_dense(const In* x, std::int64_t n, const Op& op) {
-    constexpr int L = 8;
-    C acc[L];
-    for (auto& a : acc) a = Op::identity();
-    std::int64_t i = 0;
-    for (; i + L <= n; i += L)
-      for (int l = 0; l < L; ++l) acc[l] = op(acc[l], static_cast<C>(x[i + l]));
-    C total = Op::identity();
-    for (; i < n; ++i) total = op(total, static_cast<C>(x[i]));
-    for (int l = 0; l < L; ++l) total = op(total, acc[l]);
-    return total;
   }
 };
 
