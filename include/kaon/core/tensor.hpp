@@ -283,8 +283,8 @@ struct MinMax {
 
 namespace detail {
 
-/// Pointer to t's first element, to read only: computes t if it is deferred, but not the
-/// deferred results that read t, as a pointer to write through must.
+/// Pointer to t's first element, to read only: computes t if it is deferred, and not the
+/// deferred results that read t (write_ptr computes those).
 template <Element T, class Device>
 const T* read_ptr(const Tensor<T, Device>& t) {
   return static_cast<const T*>(t.impl().storage->read_data()) + t.impl().offset;
