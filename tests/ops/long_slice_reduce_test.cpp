@@ -5,11 +5,13 @@
 // infinities and NaNs planted at chosen places (around block and chunk edges), or sums with a
 // closed form. PyTorch's rules decide: the first index of equal values, and the first NaN beats
 // everything.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <kaon/kaon.hpp>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "support/thread_count_guard.hpp"
@@ -172,6 +174,36 @@ TEST_CASE("One long slice folded in chunks on every thread", "[ops][reduce][thre
     ones[n - 1].fill_(8.0f);
     CHECK(ones.prod().item() == 8.0f);
     ones.fill_(1.0f);
+  }
+}
+
+TEST_CASE("A tall block folded over its rows on every thread", "[ops][reduce][threads]") {
+  ThreadCountGuard guard;
+  // Narrow rows go in chunks of rows, wide ones in ranges of columns; both are large enough.
+  for (const auto& [rows, cols] : {std::pair<std::int64_t, std::int64_t>{200'000, 3},
+                                   std::pair<std::int64_t, std::int64_t>{300, 2000}}) {
+    // ramp[i, j] = i + j: column j sums to rows (rows - 1) / 2 + j rows, exact in double.
+    const auto ramp = kaon::arange<double>(0, static_cast<double>(rows)).reshape({rows, 1}) +
+                      kaon::arange<double>(0, static_cast<double>(cols));
+    std::vector<double> want(static_cast<std::size_t>(cols));
+    for (std::int64_t j = 0; j < cols; ++j)
+      want[static_cast<std::size_t>(j)] = static_cast<double>(rows) * (rows - 1) / 2 + j * rows;
+    const auto wave = kaon::from_vector(background<double>(rows * cols), {rows, cols});
+    auto flags = kaon::ones<bool>({rows, cols});
+    kaon::set_num_threads(1);
+    const auto wave_one_thread = wave.sum(0).to_vector();
+    for (const int threads : {1, 2, 3}) {
+      kaon::set_num_threads(threads);
+      CHECK(ramp.sum(0).to_vector() == want);
+      CHECK(ramp.to<std::int64_t>().sum(0).to<double>().to_vector() == want);
+      CHECK(wave.sum(0).to_vector() == wave_one_thread);
+      flags[rows - 1][cols - 1].fill_(false);
+      const auto all = flags.all(0).to_vector();
+      CHECK_FALSE(all.back());
+      CHECK(std::count(all.begin(), all.end(), true) == cols - 1);
+      CHECK((~flags).any(0).to_vector().back());
+      flags.fill_(true);
+    }
   }
 }
 

@@ -106,6 +106,10 @@ struct backend<cpu> : detail::CpuFusedLayers {
           });
       return;
     }
+    if (outer == 1 && R * inner >= 2 * detail::kParallelGrain) {
+      detail::fold_long_columns<C>(in, R, inner, out, op);
+      return;
+    }
     detail::parallel_for(
         0, outer,
         std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R * inner, 1)),

@@ -80,6 +80,34 @@ C fold_dense(const In* x, std::int64_t n, const Op& op) {
   return total;
 }
 
+/// reduce_columns of one tall [R, width] block on every thread. Narrow rows: chunks of a fixed
+/// number of rows fold into partial columns, combined in order, so the result does not depend
+/// on the thread count. Wide rows: threads take ranges of columns, each folded as on one.
+template <class C, class In, class Out, class Op>
+void fold_long_columns(const In* x, std::int64_t R, std::int64_t width, Out* out, const Op& op) {
+  if (width > kOnePassWidth) {
+    parallel_for(0, width, std::max<std::int64_t>(kReduceBlock, kParallelGrain / R),
+                 [&](std::int64_t j0, std::int64_t j1) {
+                   reduce_columns<C>(x + j0, R, width, j1 - j0, out + j0, op);
+                 });
+    return;
+  }
+  const std::int64_t rows = std::max<std::int64_t>(1, kParallelGrain / width);
+  const std::int64_t chunks = (R + rows - 1) / rows;
+  // Not a std::vector: C may be bool, whose vector packs the threads' results into bits.
+  const auto part = std::make_unique<C[]>(static_cast<std::size_t>(chunks * width));
+  parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
+    for (std::int64_t c = c0; c < c1; ++c)
+      reduce_columns<C>(x + c * rows * width, std::min(rows, R - c * rows), width, width,
+                        part.get() + c * width, op);
+  });
+  for (std::int64_t j = 0; j < width; ++j) {
+    C total = Op::identity();
+    for (std::int64_t c = 0; c < chunks; ++c) total = op(total, part[c * width + j]);
+    out[j] = static_cast<Out>(total);
+  }
+}
+
 /// Elements per block of arg_of_dense.
 inline constexpr std::int64_t kArgBlock = 1024;
 /// Whether arg_of_dense serves T and Better: a real type, and a Better that says which way
