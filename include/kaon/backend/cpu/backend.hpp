@@ -93,7 +93,7 @@ struct backend<cpu> : detail::CpuFusedLayers {
   static void reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const In* in, Out* out,
                      const Op& op) {
     if (inner == 1 && outer == 1 && R >= 2 * detail::kParallelGrain) {
-      *out = static_cast<Out>(detail::fold_long_slice<C>(in, R, op));
+      detail::fold_long_slice<C>(in, R, out, op);
       return;
     }
     if (inner == 1) {

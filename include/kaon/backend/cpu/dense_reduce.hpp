@@ -80,6 +80,24 @@ C fold_dense(const In* x, std::int64_t n, const Op& op) {
   return total;
 }
 
+/// Folds chunks of one long block on every thread: part(c, dst) writes chunk c's `width`
+/// partial results to dst, and they are folded into out[0, width) in chunk order, so the
+/// result does not depend on the thread count.
+template <class C, class Out, class Op, class Part>
+void fold_chunks_in_order(std::int64_t chunks, std::int64_t width, const Part& part, Out* out,
+                          const Op& op) {
+  // Not a std::vector: C may be bool, whose vector packs the threads' results into bits.
+  const auto partial = std::make_unique<C[]>(static_cast<std::size_t>(chunks * width));
+  parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
+    for (std::int64_t c = c0; c < c1; ++c) part(c, partial.get() + c * width);
+  });
+  for (std::int64_t j = 0; j < width; ++j) {
+    C total = Op::identity();
+    for (std::int64_t c = 0; c < chunks; ++c) total = op(total, partial[c * width + j]);
+    out[j] = static_cast<Out>(total);
+  }
+}
+
 /// reduce_columns of one tall [R, width] block on every thread. Narrow rows: chunks of a fixed
 /// number of rows fold into partial columns, combined in order, so the result does not depend
 /// on the thread count. Wide rows: threads take ranges of columns, each folded as on one.
@@ -93,19 +111,12 @@ void fold_long_columns(const In* x, std::int64_t R, std::int64_t width, Out* out
     return;
   }
   const std::int64_t rows = std::max<std::int64_t>(1, kParallelGrain / width);
-  const std::int64_t chunks = (R + rows - 1) / rows;
-  // Not a std::vector: C may be bool, whose vector packs the threads' results into bits.
-  const auto part = std::make_unique<C[]>(static_cast<std::size_t>(chunks * width));
-  parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
-    for (std::int64_t c = c0; c < c1; ++c)
-      reduce_columns<C>(x + c * rows * width, std::min(rows, R - c * rows), width, width,
-                        part.get() + c * width, op);
-  });
-  for (std::int64_t j = 0; j < width; ++j) {
-    C total = Op::identity();
-    for (std::int64_t c = 0; c < chunks; ++c) total = op(total, part[c * width + j]);
-    out[j] = static_cast<Out>(total);
-  }
+  fold_chunks_in_order<C>((R + rows - 1) / rows, width,
+                          [&](std::int64_t c, C* dst) {
+                            reduce_columns<C>(x + c * rows * width, std::min(rows, R - c * rows),
+                                              width, width, dst, op);
+                          },
+                          out, op);
 }
 
 /// Elements per block of arg_of_dense.
@@ -171,20 +182,15 @@ void arg_of_long_slice(const T* x, std::int64_t n, T* value, std::int64_t* index
   if (value) *value = best[w];
 }
 
-/// fold_dense of one long slice on every thread: chunks of a fixed size, their results
-/// folded in order, so the result does not depend on the number of threads.
-template <class C, class In, class Op>
-C fold_long_slice(const In* x, std::int64_t n, const Op& op) {
-  const std::int64_t chunk = kParallelGrain, chunks = (n + chunk - 1) / chunk;
-  // Not a std::vector: C may be bool, whose vector packs the threads' results into bits.
-  const auto part = std::make_unique<C[]>(static_cast<std::size_t>(chunks));
-  parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
-    for (std::int64_t c = c0; c < c1; ++c)
-      part[c] = fold_dense<C>(x + c * chunk, std::min(chunk, n - c * chunk), op);
-  });
-  C total = Op::identity();
-  for (std::int64_t c = 0; c < chunks; ++c) total = op(total, part[c]);
-  return total;
+/// fold_dense of one long slice on every thread, in chunks of a fixed size.
+template <class C, class In, class Out, class Op>
+void fold_long_slice(const In* x, std::int64_t n, Out* out, const Op& op) {
+  const std::int64_t chunk = kParallelGrain;
+  fold_chunks_in_order<C>((n + chunk - 1) / chunk, 1,
+                          [&](std::int64_t c, C* dst) {
+                            *dst = fold_dense<C>(x + c * chunk, std::min(chunk, n - c * chunk), op);
+                          },
+                          out, op);
 }
 
 }  // namespace kaon::detail
