@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Whole-tensor reductions on 10,000,000 floats (a histogram's range, a normalisation, the
-// index checks of gather and of the classification losses), beside Eigen's own on the same
-// buffer. The argument is the thread count (kaon::set_num_threads); Eigen's runs on one.
+// index checks of gather and of the classification losses), and the per-column maximum of
+// 1,000,000 rows of 10 features (a min-max scaling), beside Eigen's own on the same buffer.
+// The argument is the thread count (kaon::set_num_threads); Eigen's runs on one.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
@@ -41,8 +42,41 @@ void BM_reduce_eigen(benchmark::State& state, EigenReduction f) {
   state.SetBytesProcessed(state.iterations() * kLarge * static_cast<std::int64_t>(sizeof(float)));
 }
 
+constexpr std::int64_t kRows = 1'000'000, kFeatures = 10;
+
+// x.max(0): the values and the rows where they were found, as torch.max(x, 0).
+void BM_max_dim0(benchmark::State& state) {
+  kaon::set_num_threads(static_cast<int>(state.range(0)));
+  kaon::manual_seed(3);
+  const auto x = kaon::randn({kRows, kFeatures});
+  for (auto _ : state) benchmark::DoNotOptimize(x.max(0).indices.data_ptr());
+  state.SetBytesProcessed(state.iterations() * kRows * kFeatures *
+                          static_cast<std::int64_t>(sizeof(float)));
+}
+
+// Eigen's colwise().maxCoeff() of the same row-major block: the values only.
+void BM_max_dim0_eigen(benchmark::State& state) {
+  kaon::manual_seed(3);
+  const auto x = kaon::randn({kRows, kFeatures});
+  using RowMajor = Eigen::Array<float, Eigen::Dynamic, kFeatures, Eigen::RowMajor>;
+  const Eigen::Map<const RowMajor> m(x.data_ptr(), kRows, kFeatures);
+  Eigen::Array<float, 1, kFeatures> out;
+  for (auto _ : state) {
+    out = m.colwise().maxCoeff();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(state.iterations() * kRows * kFeatures *
+                          static_cast<std::int64_t>(sizeof(float)));
+}
+
 }  // namespace
 
+BENCHMARK(BM_max_dim0)
+    ->Name("BM_max_dim0/cpu/1Mx10")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_max_dim0_eigen)->Name("BM_max_dim0/eigen/1Mx10")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_reduce, sum, sum)
     ->Name("BM_sum/cpu/10M")
     ->Arg(1)

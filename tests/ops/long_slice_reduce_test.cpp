@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Reductions over long dense slices, which the CPU backend takes in blocks (max, min, argmax,
-// argmin) and, for one slice, in chunks on every thread (those and sum, prod, all, any). Each
-// input is built so that its answer is known: a background in (-1, 1) with larger values, ties,
-// infinities and NaNs planted at chosen places (around block and chunk edges), or sums with a
+// argmin) and, for one slice, in chunks on every thread (those and sum, prod, all, any); and
+// arg-reductions over a dim that is not the last, which sweep the rows of many columns at once.
+// Each input is built so that its answer is known: a background in (-1, 1) with larger values,
+// ties, infinities and NaNs planted at chosen places (around block and chunk edges), or sums with a
 // closed form. PyTorch's rules decide: the first index of equal values, and the first NaN beats
 // everything.
 #include <algorithm>
@@ -205,6 +206,108 @@ TEST_CASE("A tall block folded over its rows on every thread", "[ops][reduce][th
       flags.fill_(true);
     }
   }
+}
+
+/// Along `dim` of x (v's values, x's shape): argmax, max(dim) and argmin of -x give `want`,
+/// and max(dim)'s values are v at those places (NaN where v is NaN).
+template <class T>
+void check_columns(const std::vector<T>& v, const kaon::Tensor<T>& x, std::int64_t dim,
+                   const std::vector<std::int64_t>& want) {
+  CHECK(x.argmax(dim).to_vector() == want);
+  CHECK((-x).argmin(dim).to_vector() == want);
+  const auto [values, indices] = x.max(dim);
+  CHECK(indices.to_vector() == want);
+  // The flat place of want[k]: k splits into (before, after) dim; want[k] is the index on dim.
+  const auto shape = x.shape();
+  std::int64_t inner = 1;
+  for (std::int64_t d = dim + 1; d < static_cast<std::int64_t>(shape.size()); ++d)
+    inner *= shape[static_cast<std::size_t>(d)];
+  const std::int64_t len = shape[static_cast<std::size_t>(dim)];
+  const auto got = values.to_vector();
+  REQUIRE(got.size() == want.size());
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    const auto o = static_cast<std::int64_t>(k) / inner, j = static_cast<std::int64_t>(k) % inner;
+    const T at = v[static_cast<std::size_t>((o * len + want[k]) * inner + j)];
+    if (std::isnan(static_cast<double>(at)))
+      CHECK(std::isnan(static_cast<double>(got[k])));
+    else
+      CHECK(got[k] == at);
+  }
+}
+
+TEST_CASE("Columns: max and argmax over the rows of a tall block, on every thread",
+          "[ops][reduce][threads]") {
+  ThreadCountGuard guard;
+  const float nan = std::numeric_limits<float>::quiet_NaN(),
+              inf = std::numeric_limits<float>::infinity();
+  SECTION("narrow rows, in chunks of rows") {
+    const std::int64_t rows = 200'000, cols = 3;
+    auto v = background<float>(rows * cols);
+    plant(v, 50'000 * cols + 0, 4.0f);  // a tie in a later chunk keeps the first
+    plant(v, 150'000 * cols + 0, 4.0f);
+    plant(v, 10 * cols + 1, 9.0f);  // the first NaN beats the largest value and a later NaN
+    plant(v, 170'000 * cols + 1, nan);
+    plant(v, 190'000 * cols + 1, nan);
+    plant(v, 0 * cols + 2, inf);  // the first +inf
+    plant(v, (rows - 1) * cols + 2, inf);
+    const auto x = kaon::from_vector(v, {rows, cols});
+    for (const int threads : {1, 2, 3}) {
+      kaon::set_num_threads(threads);
+      check_columns(v, x, 0, {50'000, 170'000, 0});
+    }
+  }
+  SECTION("wide rows, in ranges of columns") {
+    const std::int64_t rows = 300, cols = 2000;
+    auto v = background<float>(rows * cols);
+    std::vector<std::int64_t> want(static_cast<std::size_t>(cols));
+    for (std::int64_t j = 0; j < cols; ++j) {
+      const std::int64_t at = (j * 7) % rows;
+      want[static_cast<std::size_t>(j)] = at;
+      plant(v, at * cols + j, 3.0f);
+      plant(v, (rows - 1) * cols + j, 3.0f);  // a tie at the end (or the answer itself)
+    }
+    plant(v, 100 * cols + 5, nan);
+    plant(v, 200 * cols + 5, nan);
+    want[5] = 100;
+    const auto x = kaon::from_vector(v, {rows, cols});
+    for (const int threads : {1, 2, 3}) {
+      kaon::set_num_threads(threads);
+      check_columns(v, x, 0, want);
+    }
+  }
+}
+
+TEST_CASE("Columns: max and argmax over a middle dim", "[ops][reduce]") {
+  // [4, 50, 6] over dim 1: for block o, column j the answer is planted at row (o + 3 j) % 50,
+  // with a tie at row 49 after it.
+  const std::int64_t outer = 4, len = 50, inner = 6;
+  auto v = background<double>(outer * len * inner);
+  std::vector<std::int64_t> want;
+  for (std::int64_t o = 0; o < outer; ++o)
+    for (std::int64_t j = 0; j < inner; ++j) {
+      const std::int64_t at = (o + 3 * j) % len;
+      want.push_back(at);
+      plant(v, (o * len + at) * inner + j, 2.0);
+      plant(v, (o * len + len - 1) * inner + j, 2.0);
+    }
+  plant(v, (2 * len + 7) * inner + 4, std::numeric_limits<double>::quiet_NaN());
+  want[2 * inner + 4] = 7;
+  check_columns(v, kaon::from_vector(v, {outer, len, inner}), 1, want);
+
+  // Integers: ties everywhere but one larger value per column.
+  std::vector<std::int64_t> w(static_cast<std::size_t>(outer * len * inner), 1);
+  std::vector<std::int64_t> want_w;
+  for (std::int64_t o = 0; o < outer; ++o)
+    for (std::int64_t j = 0; j < inner; ++j) {
+      const std::int64_t at = (5 * o + j) % len;
+      want_w.push_back(at);
+      plant(w, (o * len + at) * inner + j, std::int64_t{3});
+    }
+  check_columns(w, kaon::from_vector(w, {outer, len, inner}), 1, want_w);
+  // And every value equal: the first row.
+  const std::vector<std::int64_t> same(static_cast<std::size_t>(outer * len * inner), 8);
+  check_columns(same, kaon::from_vector(same, {outer, len, inner}), 1,
+                std::vector<std::int64_t>(static_cast<std::size_t>(outer * inner), 0));
 }
 
 }  // namespace long_slice_reduce_test

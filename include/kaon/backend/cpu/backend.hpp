@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -140,16 +141,34 @@ struct backend<cpu> : detail::CpuFusedLayers {
         return;
       }
     }
+    if (inner == 1) {
+      detail::parallel_for(
+          0, outer,
+          std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
+          [&](std::int64_t o0, std::int64_t o1) {
+            for (std::int64_t o = o0; o < o1; ++o) {
+              T best;
+              indices[o] = detail::arg_of_slice(in + o * R, R, 1, better, best);
+              if (values) values[o] = best;
+            }
+          });
+      return;
+    }
+    // Not std::vector: T may be bool, whose vector packs values into bits.
+    std::unique_ptr<T[]> own;
+    if (!values) own = std::make_unique<T[]>(static_cast<std::size_t>(outer * inner));
+    T* const best = values ? values : own.get();
+    if (outer == 1 && R * inner >= 2 * detail::kParallelGrain) {
+      detail::arg_of_long_columns(in, R, inner, best, indices, better);
+      return;
+    }
     detail::parallel_for(
-        0, outer * inner,
-        std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
-        [&](std::int64_t b, std::int64_t e) {
-          for (std::int64_t oj = b; oj < e; ++oj) {
-            const std::int64_t o = oj / inner, j = oj % inner;
-            T best;
-            indices[oj] = detail::arg_of_slice(in + o * R * inner + j, R, inner, better, best);
-            if (values) values[oj] = best;
-          }
+        0, outer,
+        std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R * inner, 1)),
+        [&](std::int64_t o0, std::int64_t o1) {
+          for (std::int64_t o = o0; o < o1; ++o)
+            detail::arg_of_columns(in + o * R * inner, R, inner, inner, best + o * inner,
+                                   indices + o * inner, better);
         });
   }
 

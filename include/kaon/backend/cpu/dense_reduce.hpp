@@ -182,6 +182,69 @@ void arg_of_long_slice(const T* x, std::int64_t n, T* value, std::int64_t* index
   if (value) *value = best[w];
 }
 
+/// Columns of arg_of_columns swept together, so their best values and indices stay in L1.
+inline constexpr std::int64_t kArgColumns = 512;
+
+/// arg_of_slice of each column j < width of an [R, width] block whose rows start `step`
+/// apart: best[j] and arg[j]. The rows are swept in order with branch-free selects, which
+/// the compiler vectorises across the columns; blocks of kArgColumns columns at a time.
+template <class T, class Better>
+void arg_of_columns(const T* x, std::int64_t R, std::int64_t step, std::int64_t width, T* best,
+                    std::int64_t* arg, const Better& better) {
+  for (std::int64_t j0 = 0; j0 < width; j0 += kArgColumns) {
+    const std::int64_t w = std::min(kArgColumns, width - j0);
+    T* KAON_RESTRICT b = best + j0;
+    std::int64_t* KAON_RESTRICT a = arg + j0;
+    for (std::int64_t j = 0; j < w; ++j) b[j] = x[j0 + j], a[j] = 0;
+    for (std::int64_t r = 1; r < R; ++r) {
+      const T* KAON_RESTRICT row = x + r * step + j0;
+      for (std::int64_t j = 0; j < w; ++j) {
+        const bool wins = better(row[j], b[j]);
+        b[j] = wins ? row[j] : b[j];
+        a[j] = wins ? r : a[j];
+      }
+    }
+  }
+}
+
+/// arg_of_columns of one tall [R, width] block on every thread, in chunks of a fixed number
+/// of rows whose results are taken in order with `better` (the first of equal values, the
+/// first NaN), so the result does not depend on the thread count. Wide rows: threads take
+/// ranges of columns.
+template <class T, class Better>
+void arg_of_long_columns(const T* x, std::int64_t R, std::int64_t width, T* values,
+                         std::int64_t* indices, const Better& better) {
+  if (width > kArgColumns / 4) {
+    parallel_for(0, width, std::max<std::int64_t>(kArgColumns / 4, kParallelGrain / R),
+                 [&](std::int64_t j0, std::int64_t j1) {
+                   arg_of_columns(x + j0, R, width, j1 - j0, values + j0, indices + j0, better);
+                 });
+    return;
+  }
+  const std::int64_t rows = std::max<std::int64_t>(1, kParallelGrain / width),
+                     chunks = (R + rows - 1) / rows;
+  const auto n = static_cast<std::size_t>(chunks * width);
+  const auto best = std::make_unique<T[]>(n);
+  const auto arg = std::make_unique<std::int64_t[]>(n);
+  parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
+    for (std::int64_t c = c0; c < c1; ++c) {
+      const auto k = static_cast<std::size_t>(c * width);
+      arg_of_columns(x + c * rows * width, std::min(rows, R - c * rows), width, width, &best[k],
+                     &arg[k], better);
+    }
+  });
+  for (std::int64_t j = 0; j < width; ++j) {
+    std::int64_t w = 0;
+    for (std::int64_t c = 1; c < chunks; ++c)
+      if (better(best[static_cast<std::size_t>(c * width + j)],
+                 best[static_cast<std::size_t>(w * width + j)]))
+        w = c;
+    const auto k = static_cast<std::size_t>(w * width + j);
+    values[j] = best[k];
+    indices[j] = w * rows + arg[k];
+  }
+}
+
 /// fold_dense of one long slice on every thread, in chunks of a fixed size.
 template <class C, class In, class Out, class Op>
 void fold_long_slice(const In* x, std::int64_t n, Out* out, const Op& op) {
