@@ -310,4 +310,20 @@ TEST_CASE("Columns: max and argmax over a middle dim", "[ops][reduce]") {
                 std::vector<std::int64_t>(static_cast<std::size_t>(outer * inner), 0));
 }
 
+TEST_CASE("Bools: the first true, in one long slice and over rows", "[ops][reduce]") {
+  const std::int64_t rows = 4000, cols = 100;  // 400,000: chunks on every thread
+  auto x = kaon::zeros<bool>({rows * cols});
+  CHECK(x.argmax().item() == 0);  // all false: the first
+  x[300'000].fill_(true);
+  x[350'000].fill_(true);
+  CHECK(x.argmax().item() == 300'000);
+  CHECK(x.max().item());
+  // Rows 3000 and 3500 of column 0 are true; the other columns are all false.
+  const auto [values, indices] = x.reshape({rows, cols}).max(0);
+  std::vector<std::int64_t> want(static_cast<std::size_t>(cols), 0);
+  want[0] = 3000;
+  CHECK(indices.to_vector() == want);
+  CHECK(values.to<std::int64_t>().sum().item() == 1);
+}
+
 }  // namespace long_slice_reduce_test

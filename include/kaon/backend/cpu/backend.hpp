@@ -125,33 +125,19 @@ struct backend<cpu> : detail::CpuFusedLayers {
   template <class T, class Better>
   static void arg_reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const T* in,
                          T* values, std::int64_t* indices, const Better& better) {
-    if constexpr (detail::kArgBlocks<T, Better>) {
-      if (inner == 1 && R >= 2 * detail::kArgBlock) {
-        if (outer == 1 && R >= 2 * detail::kParallelGrain)
-          detail::arg_of_long_slice(in, R, values, indices, better);
-        else
-          detail::parallel_for(0, outer, std::max<std::int64_t>(1, detail::kParallelGrain / R),
-                               [&](std::int64_t o0, std::int64_t o1) {
-                                 for (std::int64_t o = o0; o < o1; ++o) {
-                                   T best;
-                                   indices[o] = detail::arg_of_dense(in + o * R, R, better, best);
-                                   if (values) values[o] = best;
-                                 }
-                               });
+    if (inner == 1) {
+      if (outer == 1 && R >= 2 * detail::kParallelGrain) {
+        detail::arg_of_long_slice(in, R, values, indices, better);
         return;
       }
-    }
-    if (inner == 1) {
-      detail::parallel_for(
-          0, outer,
-          std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(R, 1)),
-          [&](std::int64_t o0, std::int64_t o1) {
-            for (std::int64_t o = o0; o < o1; ++o) {
-              T best;
-              indices[o] = detail::arg_of_slice(in + o * R, R, 1, better, best);
-              if (values) values[o] = best;
-            }
-          });
+      detail::parallel_for(0, outer, std::max<std::int64_t>(1, detail::kParallelGrain / R),
+                           [&](std::int64_t o0, std::int64_t o1) {
+                             for (std::int64_t o = o0; o < o1; ++o) {
+                               T best;
+                               indices[o] = detail::arg_of_dense(in + o * R, R, better, best);
+                               if (values) values[o] = best;
+                             }
+                           });
       return;
     }
     // Not std::vector: T may be bool, whose vector packs values into bits.

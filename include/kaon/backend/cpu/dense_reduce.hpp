@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kaon/backend/backend.hpp"
 #include "kaon/backend/cpu/parallel.hpp"
 #include "kaon/core/macros.hpp"
 
@@ -136,27 +137,33 @@ bool is_nan(T v) {
     return false;
 }
 
-/// arg_of_slice of n dense values, the same index and value, block by block: two vectorised
-/// Eigen passes (maxCoeff or minCoeff, and a sum that is NaN when the block holds a NaN or
-/// an infinity) tell whether a block may hold a better value, and only such a block is
-/// scanned again element by element with `better`. Most blocks of a long slice are not.
+/// arg_of_slice of n dense values, the same index and value. Long slices of real types go
+/// block by block: two vectorised Eigen passes (maxCoeff or minCoeff, and a sum that is NaN
+/// when the block holds a NaN or an infinity) tell whether a block may hold a better value,
+/// and only such a block is scanned again element by element with `better`. Most blocks of a
+/// long slice are not.
 template <class T, class Better>
 std::int64_t arg_of_dense(const T* x, std::int64_t n, const Better& better, T& best) {
-  using Block = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
-  best = x[0];
-  std::int64_t arg = 0;
-  for (std::int64_t b = 0; b < n; b += kArgBlock) {
-    if (is_nan(best)) return arg;  // NaN wins and nothing beats it
-    const std::int64_t e = std::min(n, b + kArgBlock);
-    const Block block(x + b, e - b);
-    // v - v is 0 for finite v and NaN for NaN and the infinities; the sum is vectorised.
-    if (!is_nan((block - block).sum()) &&
-        !better(Better::kGreater ? block.maxCoeff() : block.minCoeff(), best))
-      continue;
-    for (std::int64_t i = b; i < e; ++i)
-      if (better(x[i], best)) best = x[i], arg = i;
+  if constexpr (!kArgBlocks<T, Better>) {
+    return arg_of_slice(x, n, 1, better, best);
+  } else {
+    if (n < 2 * kArgBlock) return arg_of_slice(x, n, 1, better, best);
+    using Block = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+    best = x[0];
+    std::int64_t arg = 0;
+    for (std::int64_t b = 0; b < n; b += kArgBlock) {
+      if (is_nan(best)) return arg;  // NaN wins and nothing beats it
+      const std::int64_t e = std::min(n, b + kArgBlock);
+      const Block block(x + b, e - b);
+      // v - v is 0 for finite v and NaN for NaN and the infinities; the sum is vectorised.
+      if (!is_nan((block - block).sum()) &&
+          !better(Better::kGreater ? block.maxCoeff() : block.minCoeff(), best))
+        continue;
+      for (std::int64_t i = b; i < e; ++i)
+        if (better(x[i], best)) best = x[i], arg = i;
+    }
+    return arg;
   }
-  return arg;
 }
 
 /// arg_of_dense of one long slice on every thread: each takes chunks of a fixed size, and
@@ -166,8 +173,9 @@ template <class T, class Better>
 void arg_of_long_slice(const T* x, std::int64_t n, T* value, std::int64_t* index,
                        const Better& better) {
   const std::int64_t chunk = kParallelGrain, chunks = (n + chunk - 1) / chunk;
-  std::vector<T> best(static_cast<std::size_t>(chunks));
-  std::vector<std::int64_t> arg(static_cast<std::size_t>(chunks));
+  // Not std::vector: T may be bool, whose vector packs values into bits.
+  const auto best = std::make_unique<T[]>(static_cast<std::size_t>(chunks));
+  const auto arg = std::make_unique<std::int64_t[]>(static_cast<std::size_t>(chunks));
   parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
       const std::int64_t b = c * chunk;
@@ -176,7 +184,7 @@ void arg_of_long_slice(const T* x, std::int64_t n, T* value, std::int64_t* index
     }
   });
   std::size_t w = 0;
-  for (std::size_t k = 1; k < best.size(); ++k)
+  for (std::size_t k = 1; k < static_cast<std::size_t>(chunks); ++k)
     if (better(best[k], best[w])) w = k;
   *index = arg[w];
   if (value) *value = best[w];
