@@ -2,7 +2,10 @@
 // Every tensor op on kaon::cuda against the CPU result on the same inputs: element-wise math with
 // broadcasting and strided views, reductions (full and per dim), matrix products, indexing,
 // joins, factories, random numbers under manual_seed, copies and casts.
+#include <cmath>
+#include <limits>
 #include <sstream>
+#include <vector>
 
 #include "cuda/cuda_test.hpp"
 
@@ -91,6 +94,29 @@ TEST_CASE("Full and per-dim reductions agree, through CUB", "[cuda][ops][reduce]
   same_on_both([](const auto& p) { return p.slice(0, 0, 0).sum(0); }, kExact, big);
   same_on_both([](const auto& p) { return p.template to<double>().sum(0); }, Tol{1e-12, 1e-12},
                big);
+}
+
+TEST_CASE("Arg-reductions of few long slices keep the first of equal values and the first NaN",
+          "[cuda][ops][reduce]") {
+  // 300,000 values in (-1, 1) with two equal largest values far apart (CUB folds the slice in
+  // many pieces), and a copy with two NaNs after them.
+  const std::int64_t n = 300'000;
+  std::vector<float> v(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = std::sin(0.37f * i);
+  v[1234] = v[250'000] = 4.0f;
+  auto w = v;
+  w[200'000] = w[290'000] = std::numeric_limits<float>::quiet_NaN();
+  for (const auto& x : {kaon::from_vector(v, {n}), kaon::from_vector(w, {n})}) {
+    same_on_both([](const auto& p) { return p.argmax(); }, kExact, x);
+    same_on_both([](const auto& p) { return p.max(); }, kExact, x);
+    same_on_both([](const auto& p) { return (-p).argmin(); }, kExact, x);
+    same_on_both([](const auto& p) { return p.reshape({3, n / 3}).max(1); }, kExact, x);
+    same_on_both([](const auto& p) { return p.reshape({n / 3, 3}).argmax(0); }, kExact, x);
+    same_on_both([](const auto& p) { return p.reshape({n / 300, 300}).min(0); }, kExact, x);
+  }
+  same_on_both([](const auto& p) { return p.argmax(0); }, kExact, kaon::ones<float>({1000, 300}));
+  same_on_both([](const auto& p) { return p.argmin(); }, kExact,
+               kaon::arange<std::int64_t>(0, n) % 1000);
 }
 
 TEST_CASE("Matrix products agree, through cuBLAS, for every layout and batch",

@@ -63,10 +63,15 @@ struct backend<cuda> {
     detail::cuda_reduce<Out, C>(outer, R, inner, in, out, op);
   }
 
-  /// Arg-reduction over R: the first index whose value no other beats.
+  /// Arg-reduction over R: the first index whose value no other beats. Many slices (or short
+  /// ones) take a thread each; few long ones go through CUB, a thread block or more each.
   template <class T, class Better>
   static void arg_reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, const T* in,
                          T* values, std::int64_t* indices, const Better& better) {
+    if (outer * inner < detail::kCudaThreadPerSlice && R >= detail::kCudaThreads) {
+      detail::cuda_arg_reduce(outer, R, inner, in, values, indices, better);
+      return;
+    }
     KAON_CUDA_LAUNCH((detail::arg_reduce_kernel<T, Better>), outer * inner, outer * inner, R, inner,
                      in, values, indices, better);
   }
