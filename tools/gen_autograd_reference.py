@@ -181,15 +181,22 @@ ref("rp_v_grad", rp_v.grad)
 section("8. relu(addmm(b, x, W^T)).backward(G): gradients of W, b (and x) for narrow layers")
 
 
-def lr_inputs(n, k, m):
+def layer_inputs(n, k, m, width):
+    """x [n, k], W1 [m, k], b1 [m] and the upstream gradient G [n, width] (tests/support/
+    layer_inputs.hpp evaluates the same formulas)."""
     i = torch.arange(n, dtype=F64).reshape(n, 1)
     j = torch.arange(m, dtype=F64).reshape(m, 1)
-    p = torch.arange(k, dtype=F64).reshape(1, k)
-    x = 2 * torch.sin(0.7 * i + 1.3 * p + 0.1)                    # [n, k]
-    W = torch.cos(0.9 * j - 0.4 * p)                               # [m, k]
-    b = 0.5 * torch.sin(1.7 * j.reshape(m))                        # [m]
-    G = torch.cos(0.3 * i + 0.77 * j.reshape(1, m))                # [n, m]
-    return x, W, b, G
+    c = torch.arange(k, dtype=F64).reshape(1, k)
+    w = torch.arange(width, dtype=F64).reshape(1, width)
+    x = 2 * torch.sin(0.7 * i + 1.3 * c + 0.1)                     # [n, k]
+    W1 = torch.cos(0.9 * j - 0.4 * c)                               # [m, k]
+    b1 = 0.5 * torch.sin(1.7 * j.reshape(m))                        # [m]
+    G = torch.cos(0.3 * i + 0.77 * w)                               # [n, width]
+    return x, W1, b1, G
+
+
+def lr_inputs(n, k, m):
+    return layer_inputs(n, k, m, m)
 
 
 for n, k, m in ((150, 1, 50), (23, 2, 29), (70, 4, 50), (9, 1, 300), (30, 5, 20)):
@@ -224,16 +231,11 @@ section("9. relu(x W1^T + b1) W2^T + b2 and its gradients for narrow ends")
 
 
 def lrl_inputs(n, k, m, p):
-    i = torch.arange(n, dtype=F64).reshape(n, 1)
-    j = torch.arange(m, dtype=F64).reshape(m, 1)
-    c = torch.arange(k, dtype=F64).reshape(1, k)
-    q = torch.arange(p, dtype=F64).reshape(1, p)
-    x = 2 * torch.sin(0.7 * i + 1.3 * c + 0.1)                     # [n, k]
-    W1 = torch.cos(0.9 * j - 0.4 * c)                               # [m, k]
-    b1 = 0.5 * torch.sin(1.7 * j.reshape(m))                        # [m]
-    W2 = 0.3 * torch.cos(0.5 * j.reshape(1, m) + 1.1 * q.reshape(p, 1))  # [p, m]
+    x, W1, b1, G = layer_inputs(n, k, m, p)
+    j = torch.arange(m, dtype=F64).reshape(1, m)
+    q = torch.arange(p, dtype=F64).reshape(p, 1)
+    W2 = 0.3 * torch.cos(0.5 * j + 1.1 * q)                         # [p, m]
     b2 = 0.2 * q.reshape(p) - 0.1                                   # [p]
-    G = torch.cos(0.3 * i + 0.77 * q)                               # [n, p]
     return x, W1, b1, W2, b2, G
 
 

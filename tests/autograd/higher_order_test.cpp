@@ -12,6 +12,7 @@
 
 #include "reference/autograd_reference.hpp"
 #include "support/compare.hpp"
+#include "support/layer_inputs.hpp"
 
 using kaon::Tensor;
 using kaon_test::check_matches;
@@ -146,16 +147,8 @@ struct LayerInputs {
   Tensor<double> x, W, b, G;
 };
 LayerInputs layer_inputs(std::int64_t n, std::int64_t k, std::int64_t m) {
-  std::vector<double> x, W, b, G;
-  for (std::int64_t i = 0; i < n; ++i)
-    for (std::int64_t p = 0; p < k; ++p) x.push_back(2 * std::sin(0.7 * i + 1.3 * p + 0.1));
-  for (std::int64_t j = 0; j < m; ++j)
-    for (std::int64_t p = 0; p < k; ++p) W.push_back(std::cos(0.9 * j - 0.4 * p));
-  for (std::int64_t j = 0; j < m; ++j) b.push_back(0.5 * std::sin(1.7 * j));
-  for (std::int64_t i = 0; i < n; ++i)
-    for (std::int64_t j = 0; j < m; ++j) G.push_back(std::cos(0.3 * i + 0.77 * j));
-  return {kaon::from_vector(x, {n, k}), kaon::from_vector(W, {m, k}), kaon::from_vector(b, {m}),
-          kaon::from_vector(G, {n, m})};
+  return {kaon_test::layer_x(n, k), kaon_test::layer_W1(m, k), kaon_test::layer_b1(m),
+          kaon_test::layer_G(n, m)};
 }
 
 /// relu(addmm(b, x, W^T)).backward(G) in T, through Sequential's fused op; the gradients of W

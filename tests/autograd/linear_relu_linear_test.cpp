@@ -13,6 +13,7 @@
 
 #include "reference/autograd_reference.hpp"
 #include "support/compare.hpp"
+#include "support/layer_inputs.hpp"
 
 using kaon::Tensor;
 using kaon_test::check_matches;
@@ -25,26 +26,15 @@ struct Inputs {
   Tensor<double> x, W1, b1, W2, b2, G;
 };
 Inputs inputs(std::int64_t n, std::int64_t k, std::int64_t m, std::int64_t p) {
-  std::vector<double> x, W1, b1, W2, b2, G;
-  for (std::int64_t i = 0; i < n; ++i)
-    for (std::int64_t c = 0; c < k; ++c) x.push_back(2 * std::sin(0.7 * i + 1.3 * c + 0.1));
-  for (std::int64_t j = 0; j < m; ++j)
-    for (std::int64_t c = 0; c < k; ++c) W1.push_back(std::cos(0.9 * j - 0.4 * c));
-  for (std::int64_t j = 0; j < m; ++j) b1.push_back(0.5 * std::sin(1.7 * j));
-  for (std::int64_t q = 0; q < p; ++q)
-    for (std::int64_t j = 0; j < m; ++j) W2.push_back(0.3 * std::cos(0.5 * j + 1.1 * q));
-  for (std::int64_t q = 0; q < p; ++q) b2.push_back(0.2 * q - 0.1);
-  for (std::int64_t i = 0; i < n; ++i)
-    for (std::int64_t q = 0; q < p; ++q) G.push_back(std::cos(0.3 * i + 0.77 * q));
   return {k,
           m,
           p,
-          kaon::from_vector(x, {n, k}),
-          kaon::from_vector(W1, {m, k}),
-          kaon::from_vector(b1, {m}),
-          kaon::from_vector(W2, {p, m}),
-          kaon::from_vector(b2, {p}),
-          kaon::from_vector(G, {n, p})};
+          kaon_test::layer_x(n, k),
+          kaon_test::layer_W1(m, k),
+          kaon_test::layer_b1(m),
+          kaon_test::layer_W2(p, m),
+          kaon_test::layer_b2(p),
+          kaon_test::layer_G(n, p)};
 }
 
 /// The model with PyTorch's parameters, in T.
