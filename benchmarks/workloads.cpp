@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Issue 8's workloads on the CPU, single thread: small-network training steps, inference, the
-// projectile broadcast, GEMM (GFLOP/s) and 10M-float adds (GB/s). The workloads themselves are
-// in workloads.hpp, shared with bench_compare (benchmarks/compare/), which runs the same ones
-// through LibTorch and a hand-written Eigen floor.
+// projectile broadcast, GEMM (GFLOP/s) and 10M-float adds (GB/s); and the machine's cost of the
+// fresh pages a new 10M-float block takes when freed memory goes back to the kernel. The workloads
+// themselves are in workloads.hpp, shared with bench_compare (benchmarks/compare/), which runs the
+// same ones through LibTorch and a hand-written Eigen floor.
 #include "workloads.hpp"
 
 #include <benchmark/benchmark.h>
+#include <sys/mman.h>
+
+#include <cstddef>
 
 namespace {
 
@@ -85,6 +89,25 @@ void BM_add_new(benchmark::State& state) {
   state.counters["B/s"] = add_bytes_counter();
 }
 
+// What a result of 10M floats costs where it is not reused: map 40 MB, touch each 4 KiB page
+// once (the kernel's fault and zeroing), unmap. LibTorch's and plain Eigen's add_new pay this
+// every time; kaon's caching allocator does not.
+void BM_fresh_pages(benchmark::State& state) {
+  constexpr std::size_t kPage = 4096;
+  const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(kaon_bench::kLargeN);
+  for (auto _ : state) {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      state.SkipWithError("mmap failed");
+      break;
+    }
+    auto* bytes_of = static_cast<volatile char*>(p);
+    for (std::size_t i = 0; i < bytes; i += kPage) bytes_of[i] = 1;
+    munmap(p, bytes);
+  }
+  state.counters["pages"] = static_cast<double>((bytes + kPage - 1) / kPage);
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_step, mlp_step, kaon_bench::mlp_step<>)
@@ -104,5 +127,6 @@ BENCHMARK(BM_add_large)->Name("add_large")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_add_new)->Name("add_new")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_projectile)->Name("projectile")->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_inference_small)->Name("inference_small")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_fresh_pages)->Name("fresh_pages")->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -32,6 +32,7 @@ WORKLOADS = [
     ("gemm/1024", "c = a @ b, float 1024×1024"),
     ("add_large", "a += b, 10,000,000 floats"),
     ("add_new", "c = a + b, 10,000,000 floats, new result each time"),
+    ("fresh_pages", "map 40 MB, touch each 4 KiB page once, unmap (no kaon code: the machine)"),
 ]
 IMPLS = ["kaon", "libtorch", "eigen_floor"]
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
@@ -83,6 +84,19 @@ def load_medians(path):
         rate = b.get("FLOP/s", b.get("B/s"))
         out[name] = (seconds, rate)
     return out
+
+
+def fresh_page_seconds(results):
+    """The median over the workloads rounds of fresh_pages' time per page, or None."""
+    per_page = []
+    for path in sorted(results.glob("workloads_round*.json")):
+        for b in json.loads(path.read_text()).get("benchmarks", []):
+            if b.get("run_name", b["name"]) == "fresh_pages" and b.get("pages") and (
+                    b.get("aggregate_name") == "median" or b.get("run_type") != "aggregate"):
+                per_page.append(b["real_time"] * UNIT_SECONDS[b.get("time_unit", "ns")]
+                                / b["pages"])
+                break
+    return median(per_page) if per_page else None
 
 
 def combine(rounds):
@@ -223,6 +237,10 @@ def report(args):
     if opt_flags:
         add(f"| flags | `{' '.join(opt_flags)}` |")
     add(f"| libraries | {args.versions} |")
+    page = fresh_page_seconds(results)
+    if page:
+        add(f"| a fresh 4 KiB page | {fmt_time(page)} (`fresh_pages`: map 40 MB, touch each page, "
+            "unmap) |")
     add("")
 
     add("## kaon alone (`bench_workloads`)")
@@ -279,7 +297,11 @@ def report(args):
         add("- `gemm`: kaon's `mm(a, b)` makes a new result (from its caching allocator); LibTorch")
         add("  uses `mm_out` and Eigen `c.noalias() = a * b` into an existing matrix.")
         add("- `add_large`: `a += b` in all three. `add_new`: `c = a + b` with a new result each")
-        add("  time in all three; plain Eigen allocates it with malloc each time.")
+        add("  time in all three; plain Eigen allocates it with malloc each time. Where a freed")
+        add("  40 MB block goes back to the kernel (LibTorch, malloc), each new result costs its")
+        add("  pages again: `fresh_pages` times that alone" +
+            (f" ({fmt_time(median(workloads['fresh_pages']['seconds']))} on this machine)."
+             if workloads.get("fresh_pages") else "."))
         add("- `mlp_step_rprop`, `linreg_step`: LibTorch 1.13's C++ API has no Rprop, so its side")
         add("  is `torch.optim.Rprop`'s single-tensor update written in LibTorch ops.")
         add("")
