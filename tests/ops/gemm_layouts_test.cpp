@@ -3,8 +3,10 @@
 // dimension longer than a row, computed and accumulated, against the sum written out. Integer
 // values keep every product and sum exact in float.
 #include <catch2/catch.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <kaon/kaon.hpp>
+#include <new>
 #include <vector>
 
 #include "support/thread_count_guard.hpp"
@@ -77,6 +79,50 @@ TEST_CASE("gemm_cpu computes and accumulates on all eight layouts", "[ops][matmu
     }
   }
   REQUIRE(cases == 112);
+}
+
+TEST_CASE("Each part of a split product packs into a 64-byte aligned block",
+          "[ops][matmul][threads]") {
+  // Eigen's packing stores aligned vectors (64 bytes under AVX-512), and the parts of a split
+  // product place their blocks one after another in one buffer: every block size must be a
+  // multiple of 64 bytes. Odd depths such as 27 (a Linear(27, 100) on a large batch) give
+  // packed blocks that are not.
+  constexpr std::align_val_t kAlign{64};
+  for (const std::int64_t n : {1, 3, 10, 100, 257})
+    for (const std::int64_t rows : {32, 33, 1000, 6500, 65536})
+      for (const std::int64_t depth : {1, 2, 26, 27, 301}) {
+        INFO("blocking for " << n << " x " << rows << " x " << depth);
+        kaon::detail::GemmBlocking<float> blocking(n, rows, depth);
+        REQUIRE(blocking.bytes() % 64 == 0);
+        auto* buffer = static_cast<std::byte*>(::operator new(blocking.bytes(), kAlign));
+        blocking.place(buffer);
+        CHECK(reinterpret_cast<std::uintptr_t>(blocking.blockB()) % 64 == 0);
+        ::operator delete(buffer, kAlign);
+        kaon::detail::GemmBlocking<double> wide(n, rows, depth);
+        REQUIRE(wide.bytes() % 64 == 0);
+      }
+}
+
+TEST_CASE("A product with an odd depth split over threads", "[ops][matmul][threads]") {
+  // [13000, 27] @ [27, 100]: two parts of 6500 rows of c on two threads.
+  const std::int64_t M = 13000, K = 27, N = 100;
+  REQUIRE(M * K * N >= 2 * kaon::detail::kParallelGemmMacs);
+  kaon_test::ThreadCountGuard threads;
+  kaon::set_num_threads(2);
+  Stored a(M, K, true, 0), b(K, N, false, 0), c(M, N, true, 0);
+  for (std::int64_t i = 0; i < M; ++i)
+    for (std::int64_t k = 0; k < K; ++k) a.at(i, k) = static_cast<float>((i * 5 + k) % 9 - 4);
+  for (std::int64_t k = 0; k < K; ++k)
+    for (std::int64_t j = 0; j < N; ++j) b.at(k, j) = static_cast<float>((2 * k + j) % 5 - 2);
+  kaon::detail::gemm_cpu(a.cref(), b.cref(), c.ref(), false);
+  std::int64_t wrong = 0;
+  for (std::int64_t i = 0; i < M; ++i)
+    for (std::int64_t j = 0; j < N; ++j) {
+      float want = 0;
+      for (std::int64_t k = 0; k < K; ++k) want += a.at(i, k) * b.at(k, j);
+      wrong += c.at(i, j) != want;
+    }
+  CHECK(wrong == 0);
 }
 
 }  // namespace gemm_layouts_test

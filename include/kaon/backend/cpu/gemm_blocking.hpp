@@ -50,18 +50,24 @@ class GemmBlocking : public Eigen::internal::level3_blocking<T, T> {
     Eigen::internal::computeProductBlockingSizes<T, T, 1>(depth, rows, cols, Eigen::Index{1});
     this->m_mc = rows, this->m_nc = cols, this->m_kc = depth;
   }
-  /// The buffer's size: block A, padded to 64 bytes, then block B.
-  [[nodiscard]] std::size_t bytes() const { return a_bytes() + b_elements() * sizeof(T); }
+  /// The buffer's size: block A, then block B, each padded to a multiple of 64 bytes, so the
+  /// buffers of parts placed one after another all start 64-byte aligned (Eigen's packing
+  /// stores aligned vectors: an AVX-512 build faults on a block that is not).
+  [[nodiscard]] std::size_t bytes() const {
+    return padded(a_elements() * sizeof(T)) + padded(b_elements() * sizeof(T));
+  }
   void place(std::byte* buffer) {
     this->m_blockA = reinterpret_cast<T*>(buffer);
-    this->m_blockB = reinterpret_cast<T*>(buffer + a_bytes());
+    this->m_blockB = reinterpret_cast<T*>(buffer + padded(a_elements() * sizeof(T)));
   }
 
  private:
-  [[nodiscard]] std::size_t a_bytes() const {
+  static std::size_t padded(std::size_t bytes) {
     constexpr std::size_t kAlign = 64;
-    const auto a = static_cast<std::size_t>(this->m_mc * this->m_kc) * sizeof(T);
-    return (a + kAlign - 1) / kAlign * kAlign;
+    return (bytes + kAlign - 1) / kAlign * kAlign;
+  }
+  [[nodiscard]] std::size_t a_elements() const {
+    return static_cast<std::size_t>(this->m_mc * this->m_kc);
   }
   [[nodiscard]] std::size_t b_elements() const {
     return static_cast<std::size_t>(this->m_kc * this->m_nc);
