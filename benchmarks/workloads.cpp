@@ -105,7 +105,8 @@ void BM_fresh_pages(benchmark::State& state) {
     for (std::size_t i = 0; i < bytes; i += kPage) bytes_of[i] = 1;
     munmap(p, bytes);
   }
-  state.counters["pages"] = static_cast<double>((bytes + kPage - 1) / kPage);
+  state.counters["pages/s"] = benchmark::Counter(static_cast<double>((bytes + kPage - 1) / kPage),
+                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
 
 }  // namespace

@@ -81,22 +81,9 @@ def load_medians(path):
         if not aggregate and name in out:
             continue
         seconds = b["real_time"] * UNIT_SECONDS[b.get("time_unit", "ns")]
-        rate = b.get("FLOP/s", b.get("B/s"))
+        rate = next((b[c] for c in ("FLOP/s", "B/s", "pages/s") if c in b), None)
         out[name] = (seconds, rate)
     return out
-
-
-def fresh_page_seconds(results):
-    """The median over the workloads rounds of fresh_pages' time per page, or None."""
-    per_page = []
-    for path in sorted(results.glob("workloads_round*.json")):
-        for b in json.loads(path.read_text()).get("benchmarks", []):
-            if b.get("run_name", b["name"]) == "fresh_pages" and b.get("pages") and (
-                    b.get("aggregate_name") == "median" or b.get("run_type") != "aggregate"):
-                per_page.append(b["real_time"] * UNIT_SECONDS[b.get("time_unit", "ns")]
-                                / b["pages"])
-                break
-    return median(per_page) if per_page else None
 
 
 def combine(rounds):
@@ -150,7 +137,14 @@ def fmt_ratio(value):
 
 
 def rate_unit(name):
+    if name == "fresh_pages":
+        return "Mpages/s"
     return "GFLOP/s" if name.startswith("gemm/") else "GB/s"
+
+
+def rate_scale(name):
+    """The factor that turns the counter's per-second rate into rate_unit(name)."""
+    return 1e-6 if name == "fresh_pages" else 1e-9
 
 
 def read_rounds(results, prefix):
@@ -237,10 +231,10 @@ def report(args):
     if opt_flags:
         add(f"| flags | `{' '.join(opt_flags)}` |")
     add(f"| libraries | {args.versions} |")
-    page = fresh_page_seconds(results)
-    if page:
-        add(f"| a fresh 4 KiB page | {fmt_time(page)} (`fresh_pages`: map 40 MB, touch each page, "
-            "unmap) |")
+    fresh = workloads.get("fresh_pages")
+    if fresh and fresh["rate"]:
+        add(f"| a fresh 4 KiB page | {fmt_time(1 / median(fresh['rate']))} (`fresh_pages`: map "
+            "40 MB, touch each page, unmap) |")
     add("")
 
     add("## kaon alone (`bench_workloads`)")
@@ -251,7 +245,8 @@ def report(args):
         entry = workloads.get(name)
         if not entry:
             continue
-        rate = f"{fmt_rate(entry['rate'])} {rate_unit(name)}" if entry["rate"] else ""
+        rate = (f"{fmt_rate(entry['rate'], rate_scale(name))} {rate_unit(name)}"
+                if entry["rate"] else "")
         add(f"| `{name}` | {what} | {fmt_time_range(entry['seconds'])} | {rate} |")
     add("")
 
@@ -300,8 +295,7 @@ def report(args):
         add("  time in all three; plain Eigen allocates it with malloc each time. Where a freed")
         add("  40 MB block goes back to the kernel (LibTorch, malloc), each new result costs its")
         add("  pages again: `fresh_pages` times that alone" +
-            (f" ({fmt_time(median(workloads['fresh_pages']['seconds']))} on this machine)."
-             if workloads.get("fresh_pages") else "."))
+            (f" ({fmt_time(median(fresh['seconds']))} on this machine)." if fresh else "."))
         add("- `mlp_step_rprop`, `linreg_step`: LibTorch 1.13's C++ API has no Rprop, so its side")
         add("  is `torch.optim.Rprop`'s single-tensor update written in LibTorch ops.")
         add("")

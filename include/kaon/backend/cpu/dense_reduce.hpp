@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <memory>
 #include <type_traits>
-#include <vector>
 
 #include "kaon/backend/backend.hpp"
 #include "kaon/backend/cpu/parallel.hpp"

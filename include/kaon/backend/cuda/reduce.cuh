@@ -88,15 +88,12 @@ inline constexpr std::int64_t kCudaThreadPerSlice = std::int64_t{1} << 16;
 template <class T>
 using IndexedValue = cub::KeyValuePair<std::int64_t, T>;
 
-/// Element t of a dense [outer, R, inner] block in segment order (as SegmentElement) with its
-/// index r along R.
+/// SegmentElement with its index along R.
 template <class T>
 struct SegmentIndexedValue {
-  const T* in;
-  std::int64_t R, inner;
+  SegmentElement<T, T> element;
   KAON_HOST_DEVICE IndexedValue<T> operator()(std::int64_t t) const {
-    const std::int64_t s = t / R, r = t % R, o = s / inner, j = s % inner;
-    return {r, in[(o * R + r) * inner + j]};
+    return {t % element.R, element(t)};
   }
 };
 
@@ -135,7 +132,7 @@ void cuda_arg_reduce(std::int64_t outer, std::int64_t R, std::int64_t inner, con
   CudaWorkspace picked(static_cast<std::size_t>(segments) * sizeof(IndexedValue<T>));
   auto* out = picked.as<IndexedValue<T>>();
   auto pairs = thrust::make_transform_iterator(thrust::make_counting_iterator<std::int64_t>(0),
-                                               SegmentIndexedValue<T>{in, R, inner});
+                                               SegmentIndexedValue<T>{{in, R, inner}});
   const PickIndexed<T, Better> pick{better};
   const IndexedValue<T> empty{-1, T{}};
   if (segments == 1) {
