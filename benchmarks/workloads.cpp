@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Issue 8's workloads on the CPU, single thread: small-network training steps, inference, the
-// projectile broadcast, GEMM (GFLOP/s) and 10M-float adds (GB/s); and the machine's cost of the
-// fresh pages a new 10M-float block takes when freed memory goes back to the kernel. The workloads
-// themselves are in workloads.hpp, shared with bench_compare (benchmarks/compare/), which runs the
-// same ones through LibTorch and a hand-written Eigen floor.
+// projectile broadcast, GEMM (GFLOP/s) and 10M-float adds (GB/s); and two figures of the machine
+// itself: the cost of the fresh pages a new 10M-float block takes when freed memory goes back to
+// the kernel, and the time to read two 10M-float inputs once. The workloads themselves are in
+// workloads.hpp, shared with bench_compare (benchmarks/compare/), which runs the same ones
+// through LibTorch and a hand-written Eigen floor.
 #include "workloads.hpp"
 
 #include <benchmark/benchmark.h>
 #include <sys/mman.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 namespace {
 
@@ -109,6 +112,21 @@ void BM_fresh_pages(benchmark::State& state) {
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The least time any c = a + b over 10M floats can take here: reading a and b once (80 MB),
+// folding their words with XOR so the loop vectorises and nothing is written.
+void BM_read_inputs(benchmark::State& state) {
+  const auto words = static_cast<std::size_t>(kaon_bench::kLargeN / 2);  // 8 bytes: 2 floats
+  const std::vector<std::uint64_t> a(words, 1), b(words, 2);
+  for (auto _ : state) {
+    std::uint64_t x = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) x ^= a[i] ^ b[i];
+    benchmark::DoNotOptimize(x);
+  }
+  state.counters["B/s"] = benchmark::Counter(2.0 * sizeof(float) * kaon_bench::kLargeN,
+                                             benchmark::Counter::kIsIterationInvariantRate,
+                                             benchmark::Counter::kIs1000);
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_step, mlp_step, kaon_bench::mlp_step<>)
@@ -129,5 +147,6 @@ BENCHMARK(BM_add_new)->Name("add_new")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_projectile)->Name("projectile")->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_inference_small)->Name("inference_small")->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_fresh_pages)->Name("fresh_pages")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_read_inputs)->Name("read_inputs")->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

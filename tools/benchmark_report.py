@@ -33,6 +33,7 @@ WORKLOADS = [
     ("add_large", "a += b, 10,000,000 floats"),
     ("add_new", "c = a + b, 10,000,000 floats, new result each time"),
     ("fresh_pages", "map 40 MB, touch each 4 KiB page once, unmap (no kaon code: the machine)"),
+    ("read_inputs", "read add_new's a and b once, write nothing (no kaon code: the machine)"),
 ]
 IMPLS = ["kaon", "libtorch", "eigen_floor"]
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
@@ -296,6 +297,11 @@ def report(args):
         add("  40 MB block goes back to the kernel (LibTorch, malloc), each new result costs its")
         add("  pages again: `fresh_pages` times that alone" +
             (f" ({fmt_time(median(fresh['seconds']))} on this machine)." if fresh else "."))
+        read = workloads.get("read_inputs")
+        if read:
+            add("  No `c = a + b` can take less than reading a and b once: `read_inputs`, "
+                f"{fmt_time(median(read['seconds']))} here. A 10× lead over LibTorch needs its")
+            add("  add_new to take ten times that; where pages are cheap, it cannot.")
         add("- `mlp_step_rprop`, `linreg_step`: LibTorch 1.13's C++ API has no Rprop, so its side")
         add("  is `torch.optim.Rprop`'s single-tensor update written in LibTorch ops.")
         add("")

@@ -34,8 +34,11 @@ class DeferredStage {
   virtual void prepare() = 0;
   /// Chunks start and end on multiples of this (the elements of one row of the stage's loop).
   [[nodiscard]] virtual std::int64_t granule() const = 0;
-  /// Writes elements [b, e) of the output.
-  virtual void run(void* out, std::int64_t b, std::int64_t e) const = 0;
+  /// Whether, as a work's only stage, it may store its output past the caches (a dense output
+  /// larger than the last-level cache: backend/cpu/streaming_store.hpp).
+  [[nodiscard]] virtual bool streams() const = 0;
+  /// Writes elements [b, e) of the output, past the caches when `stream` (and streams()).
+  virtual void run(void* out, std::int64_t b, std::int64_t e, bool stream) const = 0;
   /// One address per stage type (no RTTI needed to recognise one).
   [[nodiscard]] virtual const void* type() const = 0;
 };
@@ -56,6 +59,13 @@ bool fused_range_fits(const StridedPlan<N>& p) {
   return true;
 }
 
+/// o[j] = f(x[j], y[j], z[j]...) for j < len: a fused pair over dense runs.
+template <class Out, class F, class X, class Y, class... Z>
+void fused_dense(std::int64_t len, Out* KAON_RESTRICT o, const F& f, const X* x, const Y* y,
+                 const Z*... z) {
+  for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(x[j], y[j], z[j]...));
+}
+
 /// Elements [b, e) of a plan that fused_range_fits, as backend<cpu>::elementwise_range would
 /// compute them, for a fused pair's inputs x, y and, for a binary second op, z. A program
 /// compiles one of these per fused pair it uses: three plain loops, a small part of the
@@ -70,7 +80,7 @@ void fused_range(const StridedPlan<3 + sizeof...(Z)>& p, std::int64_t b, std::in
   const auto row = [&](std::int64_t len, Out* KAON_RESTRICT o, const X* xr, const Y* yr,
                        const auto*... zr) {
     if (sx == 1 && sy == 1 && sz == 1) {
-      for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(xr[j], yr[j], zr[j]...));
+      fused_dense(len, o, f, xr, yr, zr...);
     } else if (sx == 0 && sy == 1 && sz == 1) {  // x one element per row: an outer product
       const X s = *xr;
       for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(s, yr[j], zr[j]...));
@@ -118,8 +128,16 @@ class ElementwiseStage final : public DeferredStage {
     return std::get<K>(in_);
   }
   [[nodiscard]] std::int64_t granule() const override { return backend<cpu>::granule(plan_); }
-  void run(void* out, std::int64_t b, std::int64_t e) const override {
-    run(static_cast<Out*>(out), b, e, std::index_sequence_for<In...>{});
+  [[nodiscard]] bool streams() const override {
+    const bool reads_self = std::find(self_.begin(), self_.end(), true) != self_.end();
+    return plan_.linear && !reads_self &&
+           streams_output(static_cast<std::size_t>(plan_.numel) * sizeof(Out));
+  }
+  void run(void* out, std::int64_t b, std::int64_t e, bool stream) const override {
+    if (stream && streams())
+      run_streamed(static_cast<Out*>(out), b, e, std::index_sequence_for<In...>{});
+    else
+      run(static_cast<Out*>(out), b, e, std::index_sequence_for<In...>{});
   }
 
  private:
@@ -141,6 +159,16 @@ class ElementwiseStage final : public DeferredStage {
       fused_range(plan_, b, e, out, f_, operand<K>(out)...);
     else
       backend<cpu>::elementwise_range(plan_, b, e, out, f_, operand<K>(out)...);
+  }
+  /// run() for a stage that streams(): no input is the output.
+  template <std::size_t... K>
+  void run_streamed(Out* out, std::int64_t b, std::int64_t e, std::index_sequence<K...>) const {
+    if constexpr (is_fused_pair<F>::value)
+      streamed_range(out, b, e, [f = f_, ptr = ptr_](Out* o, std::int64_t i, std::int64_t len) {
+        fused_dense(len, o, f, (std::get<K>(ptr) + i)...);
+      });
+    else
+      backend<cpu>::streamed_range(b, e, out, f_, std::get<K>(ptr_)...);
   }
   template <std::size_t K>
   /// The pointer run() passes for input K: the output itself for a `self` input.
@@ -188,11 +216,13 @@ class ElementwiseWork final : public DeferredWork {
     const std::int64_t target = stages_.size() == 1 ? kParallelGrain : kChunk;
     const std::int64_t chunk = g * std::max<std::int64_t>(1, target / g);
     const std::int64_t chunks = (numel_ + chunk - 1) / chunk;
+    // Several stages read back the chunk the one before wrote: it must stay in cache.
+    const bool stream = stages_.size() == 1 && stages_.front()->streams();
     parallel_for(0, chunks, std::max<std::int64_t>(1, kParallelGrain / chunk),
                  [&](std::int64_t c0, std::int64_t c1) {
                    for (std::int64_t c = c0; c < c1; ++c) {
                      const std::int64_t b = c * chunk, e = std::min(numel_, b + chunk);
-                     for (const auto& s : stages_) s->run(out, b, e);
+                     for (const auto& s : stages_) s->run(out, b, e, stream);
                    }
                  });
   }

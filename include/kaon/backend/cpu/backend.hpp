@@ -23,6 +23,7 @@
 #include "kaon/backend/cpu/memory.hpp"
 #include "kaon/backend/cpu/parallel.hpp"
 #include "kaon/backend/cpu/staging.hpp"
+#include "kaon/backend/cpu/streaming_store.hpp"
 #include "kaon/core/device.hpp"
 #include "kaon/core/macros.hpp"
 
@@ -54,10 +55,37 @@ struct backend<cpu> : detail::CpuFusedLayers {
                           const In*... in) {
     if (p.numel == 0) return;
     const std::int64_t g = granule(p);
+    const bool stream = streams(p, out, in...);
     detail::parallel_for(0, p.numel / g, std::max<std::int64_t>(1, detail::kParallelGrain / g),
                          [&](std::int64_t r0, std::int64_t r1) {
-                           elementwise_range(p, r0 * g, r1 * g, out, f, in...);
+                           if (stream)
+                             streamed_range(r0 * g, r1 * g, out, f, in...);
+                           else
+                             elementwise_range(p, r0 * g, r1 * g, out, f, in...);
                          });
+  }
+
+  /// Whether a plan's output is stored past the caches (backend/cpu/streaming_store.hpp): a
+  /// dense output larger than the last-level cache that no input shares memory with.
+  template <class Out, class... In>
+  static bool streams(const detail::StridedPlan<1 + sizeof...(In)>& p, const Out* out,
+                      const In*... in) {
+    const auto bytes = [&](const auto* ptr) {
+      return p.numel * static_cast<std::int64_t>(sizeof(*ptr));
+    };
+    return p.linear && detail::streams_output(static_cast<std::size_t>(bytes(out))) &&
+           !(overlaps(out, bytes(out), in, bytes(in)) || ...);
+  }
+
+  /// Elements [b, e) of a dense plan that streams(), written past the caches.
+  template <class Out, class F, class... In>
+  static void streamed_range(std::int64_t b, std::int64_t e, Out* out, const F& f,
+                             const In*... in) {
+    detail::streamed_range(out, b, e,
+                           [f, in...](Out* KAON_RESTRICT o, std::int64_t i, std::int64_t len) {
+                             for (std::int64_t j = 0; j < len; ++j)
+                               o[j] = static_cast<Out>(f(in[i + j]...));
+                           });
   }
 
   /// Elements [b, e) of the plan's index space, in the output's order, on this thread; b and
