@@ -216,7 +216,7 @@ TEST_CASE("Sequential runs its modules in order and gives access to them", "[nn]
   CHECK(all_equal(empty(x), x));
 }
 
-TEST_CASE("train and eval propagate to submodules; Dropout acts only in training", "[nn]") {
+TEST_CASE("train and eval propagate to submodules, and Dropout acts only in training", "[nn]") {
   SimpleDNN model;
   CHECK(model.is_training());
   model.eval();

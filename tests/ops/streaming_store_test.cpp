@@ -33,7 +33,7 @@ T sentinel() {
     return static_cast<T>(7777);
 }
 
-TEMPLATE_TEST_CASE("streamed_range writes [b, e) once and nothing else, at any offset",
+TEMPLATE_TEST_CASE("streamed_range writes elements b to e once and nothing else, at any offset",
                    "[ops][streaming]", float, double, std::int64_t, bool) {
   using T = TestType;
   constexpr std::int64_t kTile =
@@ -44,10 +44,10 @@ TEMPLATE_TEST_CASE("streamed_range writes [b, e) once and nothing else, at any o
   T* base = block.data_ptr();
   for (const std::int64_t shift : {0, 1, 3, 7}) {
     T* out = base + shift;
-    for (const std::int64_t b : {std::int64_t{0}, std::int64_t{1}, std::int64_t{5}, kTile - 1,
-                                 kTile, kTile + 3}) {
-      for (const std::int64_t len : {std::int64_t{0}, std::int64_t{1}, std::int64_t{15},
-                                     kTile - 1, kTile, kTile + 1, 3 * kTile + 5}) {
+    for (const std::int64_t b :
+         {std::int64_t{0}, std::int64_t{1}, std::int64_t{5}, kTile - 1, kTile, kTile + 3}) {
+      for (const std::int64_t len : {std::int64_t{0}, std::int64_t{1}, std::int64_t{15}, kTile - 1,
+                                     kTile, kTile + 1, 3 * kTile + 5}) {
         const std::int64_t e = b + len;
         INFO("shift " << shift << ", [" << b << ", " << e << "), tile " << kTile);
         for (std::int64_t i = 0; i < kSize; ++i) base[i] = sentinel<T>();
@@ -120,7 +120,7 @@ TEMPLATE_TEST_CASE("Results larger than the last-level cache hold the same value
     kaon::set_num_threads(threads);
     const auto a = kaon::from_vector(av, {n}), b = kaon::from_vector(bv, {n});
     const auto c = kaon::from_vector(cv, {n});
-    CHECK(mismatches(a + b, sum) == 0);                // deferred, one stage
+    CHECK(mismatches(a + b, sum) == 0);                    // deferred, one stage
     CHECK(mismatches((a + b) * T(2), fused_scalar) == 0);  // a fused pair, scalar second op
     CHECK(mismatches((a + b) * c, fused_binary) == 0);     // a fused pair, tensor second op
     {
