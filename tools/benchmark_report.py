@@ -300,8 +300,9 @@ def report(args):
         read = workloads.get("read_inputs")
         if read:
             add("  No `c = a + b` can take less than reading a and b once: `read_inputs`, "
-                f"{fmt_time(median(read['seconds']))} here. A 10× lead over LibTorch needs its")
-            add("  add_new to take ten times that; where pages are cheap, it cannot.")
+                f"{fmt_time(median(read['seconds']))} here.")
+            add("  A 10× lead over LibTorch needs its add_new to take ten times that; where pages")
+            add("  are cheap, it cannot.")
         add("- `mlp_step_rprop`, `linreg_step`: LibTorch 1.13's C++ API has no Rprop, so its side")
         add("  is `torch.optim.Rprop`'s single-tensor update written in LibTorch ops.")
         add("")
