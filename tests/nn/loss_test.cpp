@@ -336,6 +336,10 @@ TEST_CASE("A weight of the wrong shape is a ShapeError", "[nn][loss]") {
   REQUIRE_THROWS_AS(F::nll_loss(logits, target, two), kaon::ShapeError);
   REQUIRE_THROWS_WITH(F::nll_loss(logits, target, two),
                       Contains("nll_loss") && Contains("weight") && Contains("[2]"));
+  // One weight per class, but not as a vector: PyTorch refuses it too.
+  const auto row = kaon::ones<double>({1, logits.size(1)});
+  REQUIRE_THROWS_WITH(F::nll_loss(logits, target, row),
+                      Contains("nll_loss") && Contains("weight") && Contains("[1, 3]"));
   REQUIRE_THROWS_AS(F::cross_entropy(logits, target, two), kaon::ShapeError);
   REQUIRE_THROWS_AS(F::cross_entropy(logits, from_ref<double>(nn_ref::ce_prob_target), two),
                     kaon::ShapeError);

@@ -178,7 +178,9 @@ Tensor<T, D> nll_loss(const Tensor<T, D>& input, const Tensor<std::int64_t, D>& 
   KAON_CHECK(target.numel() == 0 || (target.min().item() >= 0 && target.max().item() < C),
              IndexError, "nll_loss: target out of range for ", C, " classes (shape ", input.shape(),
              ")");
-  KAON_CHECK(!weight.defined() || weight.shape() == Shape{C}, ShapeError,
+  // Not weight.shape() == Shape{C}: GCC 12 at -O3 warns that the temporary may be used
+  // uninitialized (-Wmaybe-uninitialized, a false positive) in every program that calls this.
+  KAON_CHECK(!weight.defined() || (weight.dim() == 1 && weight.size(0) == C), ShapeError,
              "nll_loss: weight of shape ", weight.defined() ? weight.shape() : Shape{}, " for ", C,
              " classes");
   const auto picked = gather(input, 1, target.unsqueeze(1)).squeeze(1);
