@@ -78,22 +78,17 @@ void BM_add_new(benchmark::State& state) {
       state, [&] { w.run([](float* p) { benchmark::DoNotOptimize(p); }); }, "B/s", kAddBytes);
 }
 
-// The fixed costs of the foundation and autograd issues on the GPU (bench_elementwise and
-// bench_autograd measure them on the CPU): one op on 1x50 floats (a kernel launch and a cached
-// allocation), and forward plus backward of relu(a * b + c).sum() on 1x50 tensors.
+// The fixed costs of the foundation and autograd issues: one op on 1x50 floats, and forward
+// plus backward of relu(a * b + c).sum() on 1x50 tensors (bench_workloads times the same on the
+// CPU).
 void BM_add_small(benchmark::State& state) {
-  const auto a = kaon::rand<float, Gpu>({1, 50}), b = kaon::rand<float, Gpu>({1, 50});
-  time_on_gpu(state, [&] {
-    const auto c = a + b;
-    benchmark::DoNotOptimize(c.data_ptr());
-  });
+  auto w = kaon_bench::add_small<Gpu>();
+  time_on_gpu(state, [&] { w.run([](float* p) { benchmark::DoNotOptimize(p); }); });
 }
 
 void BM_tape(benchmark::State& state) {
-  const auto a = kaon::rand<float, Gpu>({1, 50}).requires_grad_();
-  const auto b = kaon::rand<float, Gpu>({1, 50}).requires_grad_();
-  const auto c = kaon::rand<float, Gpu>({1, 50}).requires_grad_();
-  time_on_gpu(state, [&] { kaon::relu(a * b + c).sum().backward(); });
+  auto w = kaon_bench::tape<Gpu>();
+  time_on_gpu(state, [&] { w.run(); });
 }
 
 }  // namespace

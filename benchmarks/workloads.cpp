@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Issue 8's workloads on the CPU, single thread: small-network training steps, inference, the
-// projectile broadcast, GEMM (GFLOP/s) and 10M-float adds (GB/s); and two figures of the machine
+// Issue 8's workloads on the CPU, single thread: the fixed cost of one op and of a small recorded
+// forward and backward, small-network training steps, inference, the projectile broadcast, GEMM
+// (GFLOP/s) and 10M-float adds (GB/s); and two figures of the machine
 // itself: the cost of the fresh pages a new 10M-float block takes when freed memory goes back to
 // the kernel, and the time to read two 10M-float inputs once. The workloads themselves are in
 // workloads.hpp, shared with bench_compare (benchmarks/compare/), which runs the same ones
@@ -112,6 +113,25 @@ void BM_fresh_pages(benchmark::State& state) {
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
+void BM_add_small(benchmark::State& state) {
+  kaon::set_num_threads(1);
+  auto w = kaon_bench::add_small();
+  for (auto _ : state) {
+    w.run([](float* p) { benchmark::DoNotOptimize(p); });
+    benchmark::ClobberMemory();
+  }
+}
+
+void BM_tape(benchmark::State& state) {
+  kaon::set_num_threads(1);
+  auto w = kaon_bench::tape();
+  for (auto _ : state) {
+    w.run();
+    benchmark::DoNotOptimize(w.a.grad().data_ptr());
+    benchmark::ClobberMemory();
+  }
+}
+
 // The least time any c = a + b over 10M floats can take here: reading a and b once (80 MB),
 // folding their words with XOR so the loop vectorises and nothing is written.
 void BM_read_inputs(benchmark::State& state) {
@@ -129,6 +149,8 @@ void BM_read_inputs(benchmark::State& state) {
 
 }  // namespace
 
+BENCHMARK(BM_add_small)->Name("add_small")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_tape)->Name("tape_relu(a*b+c).sum_1x50")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_step, mlp_step, kaon_bench::mlp_step<>)
     ->Name("mlp_step")
     ->Unit(benchmark::kMicrosecond);

@@ -193,4 +193,30 @@ AddNew<D> add_new() {
   return {a, b};
 }
 
+/// add_small: add_new's c = a + b on two [1, 50] tensors: the fixed cost of one op (shape
+/// logic, a cached allocation and the loop; on the GPU a kernel launch).
+template <class D = kaon::cpu>
+AddNew<D> add_small() {
+  kaon::manual_seed(0);
+  auto a = kaon::rand<float, D>({1, 50});
+  auto b = kaon::rand<float, D>({1, 50});
+  return {a, b};
+}
+
+/// tape: forward and backward of relu(a * b + c).sum() on [1, 50] tensors that require grad:
+/// the fixed cost of recording four ops and running their backward (gradients accumulate).
+template <class D = kaon::cpu>
+struct Tape {
+  void run() { kaon::relu(a * b + c).sum().backward(); }
+  Tensor<D> a, b, c;
+};
+template <class D = kaon::cpu>
+Tape<D> tape() {
+  kaon::manual_seed(0);
+  auto a = kaon::rand<float, D>({1, 50}).requires_grad_();
+  auto b = kaon::rand<float, D>({1, 50}).requires_grad_();
+  auto c = kaon::rand<float, D>({1, 50}).requires_grad_();
+  return {a, b, c};
+}
+
 }  // namespace kaon_bench

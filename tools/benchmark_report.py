@@ -21,6 +21,8 @@ import statistics
 import sys
 
 WORKLOADS = [
+    ("add_small", "c = a + b on [1, 50] floats, a new result: the fixed cost of one op"),
+    ("tape_relu(a*b+c).sum_1x50", "forward and backward of relu(a * b + c).sum() on [1, 50]"),
     ("mlp_step", "1→50→1 ReLU, 1000 rows, MSE, one Adam(lr=0.01) step"),
     ("mlp_step_rprop", "the same with default Rprop"),
     ("linreg_step", "Linear(2,1), 342 rows, MSE, Rprop"),
