@@ -37,7 +37,8 @@ class DeferredStage {
   /// Whether, as a work's only stage, it may store its output past the caches (a dense output
   /// larger than the last-level cache: backend/cpu/streaming_store.hpp).
   [[nodiscard]] virtual bool streams() const = 0;
-  /// Writes elements [b, e) of the output, past the caches when `stream` (and streams()).
+  /// Writes elements [b, e) of the output, past the caches when `stream` (which the work sets
+  /// only where streams()).
   virtual void run(void* out, std::int64_t b, std::int64_t e, bool stream) const = 0;
   /// One address per stage type (no RTTI needed to recognise one).
   [[nodiscard]] virtual const void* type() const = 0;
@@ -134,7 +135,7 @@ class ElementwiseStage final : public DeferredStage {
            streams_output(static_cast<std::size_t>(plan_.numel) * sizeof(Out));
   }
   void run(void* out, std::int64_t b, std::int64_t e, bool stream) const override {
-    if (stream && streams())
+    if (stream)
       run_streamed(static_cast<Out*>(out), b, e, std::index_sequence_for<In...>{});
     else
       run(static_cast<Out*>(out), b, e, std::index_sequence_for<In...>{});
