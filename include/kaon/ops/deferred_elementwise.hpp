@@ -60,13 +60,6 @@ bool fused_range_fits(const StridedPlan<N>& p) {
   return true;
 }
 
-/// o[j] = f(x[j], y[j], z[j]...) for j < len: a fused pair over dense runs.
-template <class Out, class F, class X, class Y, class... Z>
-void fused_dense(std::int64_t len, Out* KAON_RESTRICT o, const F& f, const X* x, const Y* y,
-                 const Z*... z) {
-  for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(x[j], y[j], z[j]...));
-}
-
 /// Elements [b, e) of a plan that fused_range_fits, as backend<cpu>::elementwise_range would
 /// compute them, for a fused pair's inputs x, y and, for a binary second op, z. A program
 /// compiles one of these per fused pair it uses: three plain loops, a small part of the
@@ -81,7 +74,7 @@ void fused_range(const StridedPlan<3 + sizeof...(Z)>& p, std::int64_t b, std::in
   const auto row = [&](std::int64_t len, Out* KAON_RESTRICT o, const X* xr, const Y* yr,
                        const auto*... zr) {
     if (sx == 1 && sy == 1 && sz == 1) {
-      fused_dense(len, o, f, xr, yr, zr...);
+      for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(xr[j], yr[j], zr[j]...));
     } else if (sx == 0 && sy == 1 && sz == 1) {  // x one element per row: an outer product
       const X s = *xr;
       for (std::int64_t j = 0; j < len; ++j) o[j] = static_cast<Out>(f(s, yr[j], zr[j]...));
@@ -161,15 +154,11 @@ class ElementwiseStage final : public DeferredStage {
     else
       backend<cpu>::elementwise_range(plan_, b, e, out, f_, operand<K>(out)...);
   }
-  /// run() for a stage that streams(): no input is the output.
+  /// run() for a stage that streams(): no input is the output, and the plan is dense, so a
+  /// fused pair's inputs are read element for element like any op's.
   template <std::size_t... K>
   void run_streamed(Out* out, std::int64_t b, std::int64_t e, std::index_sequence<K...>) const {
-    if constexpr (is_fused_pair<F>::value)
-      streamed_range(out, b, e, [f = f_, ptr = ptr_](Out* o, std::int64_t i, std::int64_t len) {
-        fused_dense(len, o, f, (std::get<K>(ptr) + i)...);
-      });
-    else
-      backend<cpu>::streamed_range(b, e, out, f_, std::get<K>(ptr_)...);
+    backend<cpu>::streamed_range(b, e, out, f_, std::get<K>(ptr_)...);
   }
   template <std::size_t K>
   /// The pointer run() passes for input K: the output itself for a `self` input.
