@@ -17,15 +17,11 @@ namespace nn = kaon::nn;
 template <class D = kaon::cpu>
 using Tensor = kaon::Tensor<float, D>;
 
-/// Linear, ReLU, Linear, ..., Linear through the given widths ({1, 50, 1}: 1→50→1).
+/// Linear, ReLU, Linear, ..., Linear through the given widths ({1, 50, 1}: 1→50→1), as
+/// nn::MLP, which runs a narrow Linear-ReLU-Linear (1→50→1) as one fused node on the CPU.
 template <class D = kaon::cpu>
-nn::Sequential<float, D> relu_mlp(const std::vector<std::int64_t>& widths) {
-  nn::Sequential<float, D> model;
-  for (std::size_t i = 0; i + 1 < widths.size(); ++i) {
-    if (i > 0) model.push_back(nn::ReLU<float, D>());
-    model.push_back(nn::Linear<float, D>(widths[i], widths[i + 1]));
-  }
-  return model;
+nn::MLP<float, D> relu_mlp(const std::vector<std::int64_t>& widths) {
+  return nn::MLP<float, D>(widths.front(), {widths.begin() + 1, widths.end()});
 }
 
 /// A full-batch training step: zero_grad, forward, MSE loss, backward, optimiser step.
@@ -53,9 +49,9 @@ struct Training {
 };
 
 template <class D = kaon::cpu>
-using MlpAdam = Training<D, nn::Sequential<float, D>, kaon::optim::Adam<float, D>>;
+using MlpAdam = Training<D, nn::MLP<float, D>, kaon::optim::Adam<float, D>>;
 template <class D = kaon::cpu>
-using MlpRprop = Training<D, nn::Sequential<float, D>, kaon::optim::Rprop<float, D>>;
+using MlpRprop = Training<D, nn::MLP<float, D>, kaon::optim::Rprop<float, D>>;
 template <class D = kaon::cpu>
 using LinearRprop = Training<D, nn::Linear<float, D>, kaon::optim::Rprop<float, D>>;
 
@@ -113,7 +109,7 @@ struct Inference {
     kaon::NoGradGuard no_grad;
     out = model(x);
   }
-  nn::Sequential<float, D> model;
+  nn::MLP<float, D> model;
   Tensor<D> x, out;
 };
 template <class D = kaon::cpu>

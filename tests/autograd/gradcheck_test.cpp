@@ -523,26 +523,44 @@ TEST_CASE("Element-wise ops pass gradgradcheck", "[autograd][gradcheck]") {
   check_gradgrad("sigmoid", [](const Tensors& in) { return kaon::sigmoid(in[0]); }, {a});
 }
 
-TEST_CASE("addmm_relu (a Linear then a ReLU as one op) passes gradcheck and gradgradcheck",
+TEST_CASE("relu(addmm), a Linear then a ReLU, passes gradcheck and gradgradcheck",
           "[autograd][gradcheck]") {
   kaon::manual_seed(29);
-  const auto fused = [](const Tensors& in) {
-    return kaon::detail::addmm_relu(in[0], in[1], in[2]);
-  };
+  const auto layer = [](const Tensors& in) { return kaon::relu(kaon::addmm(in[0], in[1], in[2])); };
   // An inner dimension of 1 (the one-pass outer product): |a b| >= 0.0625 and |bias| < 0.01
   // keep every pre-activation away from relu's kink.
   const Tensors outer = {off_kinks({4}) * 0.01, off_kinks({3, 1}), off_kinks({1, 4})};
-  check_grad("addmm_relu, outer product", fused, outer);
-  check_gradgrad("addmm_relu, outer product", fused, outer);
+  check_grad("relu(addmm), outer product", layer, outer);
+  check_gradgrad("relu(addmm), outer product", layer, outer);
   const Tensors general = {kaon::randn<double>({4}), kaon::randn<double>({3, 5}),
                            kaon::randn<double>({5, 4})};
   const auto z = kaon::addmm(general[0], general[1], general[2]);
   REQUIRE(kaon::abs(z).min().item() > 1e-3);  // away from the kink for the finite differences
-  check_grad("addmm_relu", fused, general);
-  check_gradgrad("addmm_relu", fused, general);
-  check_grad("addmm_relu with a column bias and a transposed matrix",
-             [](const Tensors& in) { return kaon::detail::addmm_relu(in[0], in[1].t(), in[2]); },
+  check_grad("relu(addmm)", layer, general);
+  check_gradgrad("relu(addmm)", layer, general);
+  check_grad("relu(addmm) with a column bias and a transposed matrix",
+             [](const Tensors& in) { return kaon::relu(kaon::addmm(in[0], in[1].t(), in[2])); },
              {off_kinks({3, 1}) * 0.01, off_kinks({1, 3}), off_kinks({1, 4})});
+}
+
+TEST_CASE("nn::MLP's fused Linear-ReLU-Linear node passes gradcheck and gradgradcheck",
+          "[autograd][gradcheck]") {
+  kaon::manual_seed(31);
+  // x [6, 2], W1 [5, 2], b1 [5], W2 [3, 5], b2 [3]: narrow ends, so one LinearReluLinear node.
+  const Tensors in = {kaon::randn<double>({6, 2}), kaon::randn<double>({5, 2}),
+                      kaon::randn<double>({5}), kaon::randn<double>({3, 5}),
+                      kaon::randn<double>({3})};
+  const auto hidden = kaon::addmm(in[2], in[0], in[1].t());
+  REQUIRE(kaon::abs(hidden).min().item() > 1e-3);  // away from relu's kink
+  REQUIRE(kaon::detail::runs_linear_relu_linear(in[0], in[1], in[2], in[3], in[4]));
+  const auto fused = [](const Tensors& t) {
+    return kaon::ops::LinearReluLinear::apply(t[0], t[1], t[2], t[3], t[4]);
+  };
+  const auto x = in[0].clone().requires_grad_();
+  REQUIRE(std::string(fused({x, in[1], in[2], in[3], in[4]}).grad_fn()->name()) ==
+          "LinearReluLinearBackward");
+  check_grad("LinearReluLinear", fused, in);
+  check_gradgrad("LinearReluLinear", fused, in);
 }
 
 TEST_CASE("Matrix products and reductions pass gradgradcheck", "[autograd][gradcheck]") {

@@ -133,14 +133,6 @@ TEST_CASE("A penalty on the input gradient of relu(addmm(b, x, W^T)) @ v matches
                      "ReluBackward0");
 }
 
-TEST_CASE("The same penalty through addmm_relu, Sequential's Linear then ReLU, matches PyTorch",
-          "[autograd][higher-order]") {
-  // One node for both ops; its backward is differentiated again (create_graph).
-  check_relu_penalty([](const auto& b, const auto& x,
-                        const auto& W) { return kaon::detail::addmm_relu(b, x, W.t()); },
-                     "ReluBackward0");
-}
-
 namespace {
 /// Section 8's inputs of tools/gen_autograd_reference.py, the same formulas of the indices.
 struct LayerInputs {
@@ -151,13 +143,13 @@ LayerInputs layer_inputs(std::int64_t n, std::int64_t k, std::int64_t m) {
           kaon_test::layer_G(n, m)};
 }
 
-/// relu(addmm(b, x, W^T)).backward(G) in T, through Sequential's fused op; the gradients of W
+/// relu(addmm(b, x, W^T)).backward(G) in T; the gradients of W
 /// and b (in double) against PyTorch's.
 template <class T>
 void check_layer_grads(const LayerInputs& in, const kaon_ref::Ref& W_grad,
                        const kaon_ref::Ref& b_grad, double tol) {
   const auto W = in.W.to<T>().clone().requires_grad_(), b = in.b.to<T>().clone().requires_grad_();
-  const auto h = kaon::detail::addmm_relu(b, in.x.to<T>(), W.t());
+  const auto h = kaon::relu(kaon::addmm(b, in.x.to<T>(), W.t()));
   h.backward(in.G.to<T>());
   check_matches(W.grad().template to<double>(), W_grad, tol);
   check_matches(b.grad().template to<double>(), b_grad, tol);
@@ -169,8 +161,8 @@ TEST_CASE("Parameter gradients of narrow Linear-then-ReLU layers match PyTorch",
     std::int64_t n, k, m;
     const kaon_ref::Ref &W_grad, &b_grad;
   };
-  // k <= 4 inputs and m <= 256 outputs take the one-pass backward: rows in fours and in blocks
-  // of 64 (150 rows), remainders (23, 70, 9 rows), 1 to 4 inputs; k = 5 and m = 300 do not.
+  // Rows in fours and in blocks of 64 (150 rows), remainders (23, 70, 9 rows), 1 to 5 inputs,
+  // up to 300 outputs.
   const Case cases[] = {
       {150, 1, 50, autograd_ref::lr_150_1_50_W_grad, autograd_ref::lr_150_1_50_b_grad},
       {23, 2, 29, autograd_ref::lr_23_2_29_W_grad, autograd_ref::lr_23_2_29_b_grad},
@@ -193,25 +185,25 @@ TEST_CASE(
   SECTION("x needs a gradient too") {
     const auto x = in.x.clone().requires_grad_(), W = in.W.clone().requires_grad_(),
                b = in.b.clone().requires_grad_();
-    kaon::detail::addmm_relu(b, x, W.t()).backward(in.G);
+    kaon::relu(kaon::addmm(b, x, W.t())).backward(in.G);
     check_matches(x.grad(), autograd_ref::lr_23_2_29_x_grad);
     check_matches(W.grad(), autograd_ref::lr_23_2_29_W_grad);
     check_matches(b.grad(), autograd_ref::lr_23_2_29_b_grad);
   }
   SECTION("a bias of shape [1, m], and an input of the result's shape") {
     const auto W = in.W.clone().requires_grad_(), b = in.b.reshape({1, 29}).requires_grad_();
-    kaon::detail::addmm_relu(b, in.x, W.t()).backward(in.G);
+    kaon::relu(kaon::addmm(b, in.x, W.t())).backward(in.G);
     check_matches(W.grad(), autograd_ref::lr_23_2_29_W_grad);
     check_matches(b.grad().reshape({29}), autograd_ref::lr_23_2_29_b_grad);
     const auto full = in.b.expand({23, 29}).contiguous().requires_grad_();
-    kaon::detail::addmm_relu(full, in.x, in.W.t()).backward(in.G);
+    kaon::relu(kaon::addmm(full, in.x, in.W.t())).backward(in.G);
     check_matches(full.grad().sum(0), autograd_ref::lr_23_2_29_b_grad);
   }
   SECTION("a NaN bias: relu's backward passes the gradient where the result is NaN") {
     auto b_nan = in.b.clone();
     b_nan.data_ptr()[3] = std::numeric_limits<double>::quiet_NaN();
     const auto W = in.W.clone().requires_grad_(), b = b_nan.requires_grad_();
-    kaon::detail::addmm_relu(b, in.x, W.t()).backward(in.G);
+    kaon::relu(kaon::addmm(b, in.x, W.t())).backward(in.G);
     check_matches(W.grad(), autograd_ref::lr_nan_W_grad);
     check_matches(b.grad(), autograd_ref::lr_nan_b_grad);
   }

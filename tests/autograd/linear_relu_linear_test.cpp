@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Sequential(Linear(k, m), ReLU, Linear(m, p)) against PyTorch (section 9 of
+// nn::MLP(k, {m, p}), that is Linear(k, m), ReLU, Linear(m, p), against PyTorch (section 9 of
 // tools/gen_autograd_reference.py): the result and every gradient where the three layers run as
-// one op (k, p <= 4) and where they are composed (k = 5, p = 5), in double and float, with and
+// one node (k, p <= 4) and where they are composed (k = 5, p = 5), in double and float, with and
 // without an input gradient, an infinite bias, a gradient penalty (create_graph) and no grad.
+// Sequential(Linear, ReLU, Linear) composes the layers and gives the same numbers.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <kaon/kaon.hpp>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "reference/autograd_reference.hpp"
@@ -37,11 +39,16 @@ Inputs inputs(std::int64_t n, std::int64_t k, std::int64_t m, std::int64_t p) {
           kaon_test::layer_G(n, p)};
 }
 
-/// The model with PyTorch's parameters, in T.
-template <class T>
-kaon::nn::Sequential<T> model_of(const Inputs& in) {
-  kaon::nn::Sequential<T> model(kaon::nn::Linear<T>(in.k, in.m), kaon::nn::ReLU<T>(),
-                                kaon::nn::Linear<T>(in.m, in.p));
+/// The model with PyTorch's parameters, in T: nn::MLP by default, or nn::Sequential.
+template <class T, class Model = kaon::nn::MLP<T>>
+Model model_of(const Inputs& in) {
+  Model model = [&] {
+    if constexpr (std::is_same_v<Model, kaon::nn::MLP<T>>)
+      return Model(in.k, {in.m, in.p});
+    else
+      return Model(kaon::nn::Linear<T>(in.k, in.m), kaon::nn::ReLU<T>(),
+                   kaon::nn::Linear<T>(in.m, in.p));
+  }();
   auto params = model.parameters();
   kaon::NoGradGuard no_grad;
   params[0].copy_(in.W1.to<T>());
@@ -56,14 +63,15 @@ struct Expected {
 };
 
 /// model(x).backward(G) in T: the result, the parameters' gradients and, when with_x, x's.
-template <class T>
-void check_case(const Inputs& in, const Expected& e, bool with_x, double tol) {
+template <class T, class Model = kaon::nn::MLP<T>>
+void check_case(const Inputs& in, const Expected& e, bool with_x, double tol, bool one_node) {
   INFO("T = " << (sizeof(T) == 4 ? "float" : "double") << ", x needs a gradient: " << with_x);
-  const auto model = model_of<T>(in);
+  const auto model = model_of<T, Model>(in);
   auto x = in.x.to<T>().clone();
   if (with_x) x.requires_grad_();
   const auto out = model(x);
-  REQUIRE(out.grad_fn()->name() == std::string("AddmmBackward0"));
+  REQUIRE(out.grad_fn()->name() ==
+          std::string(one_node ? "LinearReluLinearBackward" : "AddmmBackward0"));
   check_matches(out.template to<double>(), e.out, tol);
   out.backward(in.G.to<T>());
   if (with_x) check_matches(x.grad().template to<double>(), e.x, tol);
@@ -110,7 +118,7 @@ void check_infinite_bias(Inputs in, double tol) {
 }  // namespace
 
 TEST_CASE(
-    "Linear, ReLU, Linear with narrow ends runs as one op with PyTorch's values and "
+    "nn::MLP runs Linear, ReLU, Linear with narrow ends as one node with PyTorch's values and "
     "gradients",
     "[autograd][nn]") {
   struct Case {
@@ -128,12 +136,13 @@ TEST_CASE(
     INFO("n = " << c.n << ", k = " << c.k << ", m = " << c.m << ", p = " << c.p);
     const auto in = inputs(c.n, c.k, c.m, c.p);
     const bool one_op = c.k <= 4 && c.p <= 4;
-    REQUIRE(kaon::detail::linear_relu_linear(in.x, in.W1, in.b1, in.W2, in.b2).has_value() ==
-            one_op);
-    check_case<double>(in, c.e, true, 1e-12);
-    check_case<double>(in, c.e, false, 1e-12);
-    check_case<float>(in, c.e, true, 2e-5);
-    check_case<float>(in, c.e, false, 2e-5);
+    REQUIRE(kaon::detail::runs_linear_relu_linear(in.x, in.W1, in.b1, in.W2, in.b2) == one_op);
+    check_case<double>(in, c.e, true, 1e-12, one_op);
+    check_case<double>(in, c.e, false, 1e-12, one_op);
+    check_case<float>(in, c.e, true, 2e-5, one_op);
+    check_case<float>(in, c.e, false, 2e-5, one_op);
+    check_case<double, kaon::nn::Sequential<double>>(in, c.e, true, 1e-12, false);
+    check_case<float, kaon::nn::Sequential<float>>(in, c.e, false, 2e-5, false);
   }
 }
 

@@ -407,8 +407,8 @@ TEST_CASE("Sequential runs a Linear and the ReLU after it as one op with the sam
   REQUIRE_THROWS_WITH(head(kaon::randn({4, 3})),
                       "Linear: input of shape [4, 3] does not end in in_features = 2");
   REQUIRE_THROWS_WITH(
-      kaon::detail::addmm_relu(kaon::ones({3}), kaon::ones({2, 2}), kaon::ones({2, 4})),
-      "addmm_relu: shapes cannot be broadcast together: [3] and [2, 4]");
+      kaon::relu(kaon::addmm(kaon::ones({3}), kaon::ones({2, 2}), kaon::ones({2, 4}))),
+      "addmm: shapes cannot be broadcast together: [3] and [2, 4]");
 }
 
 TEMPLATE_TEST_CASE("Linear computes x W^T + b and its gradients have the parameters' shapes",

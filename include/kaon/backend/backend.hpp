@@ -26,22 +26,6 @@ struct MatrixRef {
   bool row_major;
 };
 
-/// Linear(k, m) -> ReLU -> Linear(m, p)'s parameters for a backend's one-kernel layers (the
-/// CPU's: backend/cpu/linear_relu_linear.hpp), dense row-major: w1 [m, k], b1 [m], w2 [p, m],
-/// b2 [p]; n rows of input.
-template <class T>
-struct NarrowLayers {
-  std::int64_t n, k, m, p;
-  const T *w1, *b1, *w2, *b2;
-};
-
-/// Their gradients wanted (null: not wanted), dense row-major in the parameters' shapes; dx is
-/// [n, k] row-major.
-template <class T>
-struct NarrowGrads {
-  T *dx, *dw1, *db1, *dw2, *db2;
-};
-
 /// An element-wise loop over N operands (operand 0 is the output), as one plain struct that a
 /// kernel can take by value. Dims of size 1 are dropped and dims that are contiguous in every
 /// operand are merged, so the common cases run as one flat loop.

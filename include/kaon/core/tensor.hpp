@@ -82,15 +82,6 @@ class Tensor {
     impl_->strides = detail::contiguous_strides(shape);
   }
 
-  /// A contiguous tensor whose elements `work` computes when first accessed (core/deferred.hpp).
-  Tensor(const Shape& shape, std::unique_ptr<detail::DeferredWork> work)
-      : impl_(detail::make_pooled<Impl>()) {
-    const auto n = static_cast<std::size_t>(shape.numel());
-    impl_->storage = detail::make_pooled<detail::Storage<Device>>(n * sizeof(T), std::move(work));
-    impl_->shape = shape;
-    impl_->strides = detail::contiguous_strides(shape);
-  }
-
   /// A view of `base`'s storage with its own offset, shape and strides.
   Tensor(const Tensor& base, std::int64_t offset, const Shape& shape, const Shape& strides)
       : impl_(detail::make_pooled<Impl>()) {
@@ -117,10 +108,8 @@ class Tensor {
   [[nodiscard]] std::int64_t numel() const { return shape().numel(); }
   [[nodiscard]] std::int64_t storage_offset() const { return impl().offset; }
   [[nodiscard]] bool is_contiguous() const { return impl().contiguous; }
-  /// Pointer to the first element (device memory for cuda), to read or write at any time, as
-  /// torch's x.data_ptr(): later ops never defer work that reads this block (core/deferred.hpp).
+  /// Pointer to the first element (device memory for cuda), as torch's x.data_ptr().
   [[nodiscard]] T* data_ptr() const {
-    impl().storage->expose();
     return static_cast<T*>(impl().storage->data()) + impl().offset;
   }
   [[nodiscard]] const char* dtype_name() const { return kaon::dtype_name<T>(); }
@@ -280,25 +269,6 @@ struct MinMax {
   Tensor<T, Device> values;
   Tensor<std::int64_t, Device> indices;
 };
-
-namespace detail {
-
-/// Pointer to t's first element, to read only: computes t if it is deferred, and not the
-/// deferred results that read t (write_ptr computes those).
-template <Element T, class Device>
-const T* read_ptr(const Tensor<T, Device>& t) {
-  return static_cast<const T*>(t.impl().storage->read_data()) + t.impl().offset;
-}
-
-/// Pointer to t's first element, for an op to write through while it runs: computes first
-/// every deferred result that reads t. Unlike data_ptr(), it leaves the block open to
-/// deferred work afterwards, so the pointer must not outlive the op.
-template <Element T, class Device>
-T* write_ptr(const Tensor<T, Device>& t) {
-  return static_cast<T*>(t.impl().storage->data()) + t.impl().offset;
-}
-
-}  // namespace detail
 
 template <class X>
 inline constexpr bool is_tensor_v = false;

@@ -182,7 +182,7 @@ class Column {
 
   static Tensor<bool> bool_tensor(const std::vector<bool>& m) {
     auto t = empty<bool>({static_cast<std::int64_t>(m.size())});
-    bool* p = kaon::detail::write_ptr(t);
+    bool* p = t.data_ptr();
     for (std::size_t i = 0; i < m.size(); ++i) p[i] = m[i];
     return t;
   }

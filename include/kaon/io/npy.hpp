@@ -263,7 +263,7 @@ template <class T>
 void append_elements(std::string& out, const Tensor<T, cpu>& t) {
   const std::int64_t n = t.numel();
   if (n == 0) return;
-  const T* p = kaon::detail::read_ptr(t);
+  const T* p = t.data_ptr();
   if constexpr (!std::is_same_v<T, bool> && std::endian::native == std::endian::little) {
     if (t.is_contiguous()) {
       out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n) * sizeof(T));
@@ -374,22 +374,22 @@ Tensor<T, cpu> decode_npy(std::string_view bytes, const Source& src) {
   const char* data = bytes.data() + prefix + header_len;
   switch (dtype->type) {
     case NpyType::f4:
-      decode_elements<T, float>(data, kaon::detail::write_ptr(t), t.numel(), src);
+      decode_elements<T, float>(data, t.data_ptr(), t.numel(), src);
       break;
     case NpyType::f8:
-      decode_elements<T, double>(data, kaon::detail::write_ptr(t), t.numel(), src);
+      decode_elements<T, double>(data, t.data_ptr(), t.numel(), src);
       break;
     case NpyType::i8:
-      decode_elements<T, std::int64_t>(data, kaon::detail::write_ptr(t), t.numel(), src);
+      decode_elements<T, std::int64_t>(data, t.data_ptr(), t.numel(), src);
       break;
     case NpyType::i4:
-      decode_elements<T, std::int32_t>(data, kaon::detail::write_ptr(t), t.numel(), src);
+      decode_elements<T, std::int32_t>(data, t.data_ptr(), t.numel(), src);
       break;
     case NpyType::b1:
-      decode_elements<T, bool>(data, kaon::detail::write_ptr(t), t.numel(), src);
+      decode_elements<T, bool>(data, t.data_ptr(), t.numel(), src);
       break;
     case NpyType::u1:
-      decode_elements<T, std::uint8_t>(data, kaon::detail::write_ptr(t), t.numel(), src);
+      decode_elements<T, std::uint8_t>(data, t.data_ptr(), t.numel(), src);
       break;
   }
   return t;

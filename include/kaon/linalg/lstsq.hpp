@@ -54,7 +54,7 @@ LstsqResult<T, D> lstsq(const Tensor<T, D>& a, const Tensor<T, D>& b) {
   const std::int64_t m = a.size(0), n = a.size(1), k = b.dim() == 1 ? 1 : b.size(1);
   KAON_CHECK(m > 0 && n > 0, ShapeError, "linalg::lstsq: A must not be empty, got ", a.shape());
   const auto a_host = detail::host_doubles(a), b_host = detail::host_doubles(b);
-  const double *A = kaon::detail::read_ptr(a_host), *B = kaon::detail::read_ptr(b_host);
+  const double *A = a_host.data_ptr(), *B = b_host.data_ptr();
   const auto solved = detail::min_norm_solve(A, m, n, B, k);
 
   LstsqResult<T, D> result;

@@ -102,7 +102,7 @@ Tensor<std::int64_t> confusion_matrix(const Tensor<T, D>& y_true, const Tensor<U
   const auto p = detail::label_pairs(y_true, y_pred, "confusion_matrix");
   const auto n = static_cast<std::int64_t>(p.labels.size());
   auto cm = zeros<std::int64_t>({n, n});
-  std::int64_t* c = kaon::detail::write_ptr(cm);
+  std::int64_t* c = cm.data_ptr();
   for (std::size_t i = 0; i < p.truth.size(); ++i) {
     const auto r = detail::label_index(p.labels, p.truth[i]);
     const auto k = detail::label_index(p.labels, p.pred[i]);

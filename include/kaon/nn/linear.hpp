@@ -4,14 +4,12 @@
 #pragma once
 
 #include <cmath>
-#include <optional>
 #include <string>
 
 #include "kaon/nn/init.hpp"
 #include "kaon/nn/module.hpp"
 #include "kaon/ops/addmm.hpp"
 #include "kaon/ops/binary.hpp"
-#include "kaon/ops/linear_relu_linear.hpp"
 #include "kaon/ops/matmul.hpp"
 
 namespace kaon::nn {
@@ -48,22 +46,6 @@ class Linear : public Module<T, D> {
     return bias.defined() ? y + bias : y;
   }
   Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
-
-  /// relu(forward(x)), in one pass over the result for a batch [N, in_features]: what
-  /// nn::Sequential runs for this layer and a ReLU after it.
-  Tensor<T, D> forward_relu(const Tensor<T, D>& x) const {
-    if (x.dim() == 2 && x.size(-1) == in_features && bias.defined())
-      return kaon::detail::addmm_relu(bias, x, weight.t());
-    return relu(forward(x));
-  }
-
-  /// next(relu(forward(x))) as one op for a batch [N, in_features], where the backend offers it
-  /// for the shapes (both layers with a bias): what nn::Sequential runs for this layer, a ReLU
-  /// and the Linear `next`. Nothing where it does not; the caller then runs the layers.
-  std::optional<Tensor<T, D>> forward_relu_linear(const Linear& next, const Tensor<T, D>& x) const {
-    if (!bias.defined() || !next.bias.defined()) return std::nullopt;  // the rest checks shapes
-    return kaon::detail::linear_relu_linear(x, weight, bias, next.weight, next.bias);
-  }
 
   [[nodiscard]] std::string extra_repr() const override {
     return "in_features=" + std::to_string(in_features) +

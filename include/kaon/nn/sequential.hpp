@@ -8,13 +8,10 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
-#include "kaon/nn/activation.hpp"
-#include "kaon/nn/linear.hpp"
 #include "kaon/nn/module.hpp"
 
 namespace kaon::nn {
@@ -38,26 +35,7 @@ class Sequential : public Module<T, D> {
     static_assert(std::is_base_of_v<Module<T, D>, M>,
                   "Sequential: elements must be nn modules of the same element type and device");
     this->register_module(std::to_string(layers_.size()), m);
-    if constexpr (std::is_same_v<M, ReLU<T, D>>) {
-      // A Linear then a ReLU run as one op (Linear::forward_relu): same values and gradients.
-      if (!layers_.empty())
-        if (auto linear = std::dynamic_pointer_cast<Linear<T, D>>(layers_.back().module))
-          layers_.back().then_relu = [linear](const Tensor<T, D>& x) {
-            return linear->forward_relu(x);
-          };
-    }
-    if constexpr (std::is_same_v<M, Linear<T, D>> && kaon::detail::HasLinearReluLinear<D, T>) {
-      // A Linear, a ReLU and this Linear run as one op where the backend takes them
-      // (Linear::forward_relu_linear): same values and gradients.
-      if (layers_.size() >= 2 && layers_[layers_.size() - 2].then_relu) {
-        auto& first = layers_[layers_.size() - 2];
-        first.then_relu_linear = [linear = std::static_pointer_cast<Linear<T, D>>(first.module),
-                                  m](const Tensor<T, D>& x) {
-          return linear->forward_relu_linear(*m, x);
-        };
-      }
-    }
-    layers_.push_back({m, [m](const Tensor<T, D>& x) { return m->forward(x); }, {}, {}});
+    layers_.push_back({m, [m](const Tensor<T, D>& x) { return m->forward(x); }});
   }
   template <class M>
   requires(!std::is_pointer_v<std::decay_t<M>>) void push_back(M&& m) {
@@ -67,18 +45,7 @@ class Sequential : public Module<T, D> {
   /// Applies every module in order.
   Tensor<T, D> forward(const Tensor<T, D>& x) const {
     Tensor<T, D> y = x;
-    for (std::size_t i = 0; i < layers_.size(); ++i) {
-      const auto& layer = layers_[i];
-      if (layer.then_relu_linear)
-        if (auto z = layer.then_relu_linear(y)) {
-          y = *std::move(z), i += 2;  // this layer, the ReLU and the Linear pushed after them
-          continue;
-        }
-      if (layer.then_relu)
-        y = layer.then_relu(y), ++i;  // this layer and the ReLU pushed after it
-      else
-        y = layer.forward(y);
-    }
+    for (const auto& layer : layers_) y = layer.forward(y);
     return y;
   }
   Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
@@ -104,11 +71,6 @@ class Sequential : public Module<T, D> {
   struct Layer {
     std::shared_ptr<Module<T, D>> module;
     std::function<Tensor<T, D>(const Tensor<T, D>&)> forward;
-    /// Set on a Linear followed by a ReLU: both layers' forward as one op.
-    std::function<Tensor<T, D>(const Tensor<T, D>&)> then_relu;
-    /// Set on a Linear followed by a ReLU and a Linear: the three as one op, or nothing where
-    /// the backend does not take them.
-    std::function<std::optional<Tensor<T, D>>(const Tensor<T, D>&)> then_relu_linear;
   };
   auto begin() const { return layers_.begin(); }
   auto end() const { return layers_.end(); }

@@ -284,11 +284,11 @@ auto arithmetic(L&& a, R&& b) {
         const auto f = bind_scalar<F, C>(a, b);
         if constexpr (is_tensor_v<LB> && is_tensor_v<RB>) {
           if (broadcast_shapes(a.shape(), b.shape(), TT::op) != out.shape()) return false;
-          apply_into_expiring(TT::op, out, f, a, b);
+          apply_into(TT::op, out, f, a, b);
         } else if constexpr (is_tensor_v<LB>) {
-          apply_into_expiring(TS::op, out, f, a);
+          apply_into(TS::op, out, f, a);
         } else {
-          apply_into_expiring(ST::op, out, f, b);
+          apply_into(ST::op, out, f, b);
         }
         out.bump_version();
         return true;

@@ -98,7 +98,7 @@ Tensor<T, D>& Tensor<T, D>::fill_(T v) {
   detail::check_in_place("fill_", *this);
   detail::check_not_recorded("fill_", *this);
   if (is_contiguous())
-    backend<D>::fill(detail::write_ptr(*this), numel(), v);
+    backend<D>::fill(this->data_ptr(), numel(), v);
   else
     detail::apply_into("fill_", *this, fn::Identity<T>{}, Tensor<T, D>(Shape{}).fill_(v));
   bump_version();
@@ -119,7 +119,7 @@ Tensor<T, D>& Tensor<T, D>::copy_(const Tensor<U, D>& src) {
 template <Element T, class D>
 std::vector<T> Tensor<T, D>::to_vector() const {
   const Tensor<T, cpu> host = detach().contiguous().template to<cpu>();
-  const T* p = detail::read_ptr(host);
+  const T* p = host.data_ptr();
   return std::vector<T>(p, p + host.numel());
 }
 
@@ -129,7 +129,7 @@ U Tensor<T, D>::item() const {
   KAON_CHECK(numel() == 1, ValueError, "item: a Tensor with ", numel(),
              " elements cannot be converted to a scalar (shape ", shape(), ")");
   if constexpr (std::is_same_v<D, cpu>) {
-    return static_cast<U>(*detail::read_ptr(*this));
+    return static_cast<U>(*this->data_ptr());
   } else {
     return static_cast<U>(to_vector()[0]);
   }

@@ -9,7 +9,6 @@
 #include "kaon/autograd/node.hpp"
 #include "kaon/backend/backend.hpp"
 #include "kaon/core/tensor.hpp"
-#include "kaon/ops/deferred_elementwise.hpp"
 #include "kaon/ops/elementwise_plan.hpp"
 
 namespace kaon::detail {
@@ -22,8 +21,8 @@ bool partly_overlaps(const Tensor<Out, D>& out, const Tensor<X, D>& x) {
   if (!is_non_overlapping_and_dense(out.shape(), out.strides()) ||
       !is_non_overlapping_and_dense(x.shape(), x.strides()))
     return false;  // too hard to decide, as in PyTorch: allowed
-  const auto* a0 = reinterpret_cast<const char*>(read_ptr(out));
-  const auto* b0 = reinterpret_cast<const char*>(read_ptr(x));
+  const auto* a0 = reinterpret_cast<const char*>(out.data_ptr());
+  const auto* b0 = reinterpret_cast<const char*>(x.data_ptr());
   const auto* a1 = a0 + out.numel() * static_cast<std::int64_t>(sizeof(Out));
   const auto* b1 = b0 + x.numel() * static_cast<std::int64_t>(sizeof(X));
   if (a0 == b0 && a1 == b1) return !(sizeof(X) == sizeof(Out) && out.strides() == x.strides());
@@ -76,19 +75,7 @@ void check_operand_not_recorded(const char* op, const Tensor<T, D>& operand) {
 template <class Out, class D, class F, class... In>
 void apply_into(const char* op, const Tensor<Out, D>& out, const F& f, const Tensor<In, D>&... in) {
   const auto p = plan_into<D>(op, out.shape(), out.strides(), out.is_contiguous(), in...);
-  backend<D>::template elementwise<Out>(p, write_ptr(out), f, read_ptr(in)...);
-}
-
-/// apply_into on the elements of an expiring operand that no other handle shares (arithmetic's
-/// reuse of an rvalue): when that operand is a deferred result, the op joins its work
-/// (ops/deferred_elementwise.hpp) instead of computing it and then overwriting it.
-template <class Out, class D, class F, class... In>
-void apply_into_expiring(const char* op, const Tensor<Out, D>& out, const F& f,
-                         const Tensor<In, D>&... in) {
-  const auto p = plan_into<D>(op, out.shape(), out.strides(), out.is_contiguous(), in...);
-  if constexpr (std::is_same_v<D, cpu>)
-    if (out.impl().storage->deferred() && defer_into(op, p, out, f, in...)) return;
-  backend<D>::template elementwise<Out>(p, write_ptr(out), f, read_ptr(in)...);
+  backend<D>::template elementwise<Out>(p, out.data_ptr(), f, in.data_ptr()...);
 }
 
 template <class... S>
@@ -101,17 +88,11 @@ Shape broadcast_all(const char* op, const Shape& first, const S&... rest) {
   return s;
 }
 
-/// A new tensor of type Out holding f applied to the broadcast inputs; a large one on the CPU
-/// is deferred (core/deferred.hpp) unless the program holds a pointer into an input.
+/// A new tensor of type Out holding f applied to the broadcast inputs.
 template <class Out, class D, class F, class In0, class... In>
 Tensor<Out, D> map(const char* op, const F& f, const Tensor<In0, D>& in0,
                    const Tensor<In, D>&... in) {
-  const Shape shape = broadcast_all(op, in0.shape(), in.shape()...);
-  if constexpr (std::is_same_v<D, cpu>)
-    if (shape.numel() >= kDeferMin && !(exposed(in0) || ... || exposed(in)))
-      return defer_map<Out>(plan_into<D>(op, shape, contiguous_strides(shape), true, in0, in...),
-                            shape, f, in0, in...);
-  Tensor<Out, D> out(shape);
+  Tensor<Out, D> out(broadcast_all(op, in0.shape(), in.shape()...));
   apply_into(op, out, f, in0, in...);
   return out;
 }

@@ -26,7 +26,7 @@ using chosen_t = std::conditional_t<std::is_void_v<T>, default_element_t<V>, T>;
 template <class T, class D>
 Tensor<T, D> from_host(const T* values, const Shape& shape) {
   Tensor<T, cpu> host(shape);
-  std::copy_n(values, shape.numel(), detail::write_ptr(host));
+  std::copy_n(values, shape.numel(), host.data_ptr());
   return host.template to<D>();
 }
 
@@ -114,7 +114,7 @@ auto arange(A start, B end, S step = 1) {
              " and lower bound ", a, " inconsistent with step sign ", s);
   const auto n = static_cast<std::int64_t>(std::ceil((b - a) / s));
   Tensor<E, D> t({n});
-  backend<D>::generate(detail::write_ptr(t), n, detail::ArangeFn<E>{a, s});
+  backend<D>::generate(t.data_ptr(), n, detail::ArangeFn<E>{a, s});
   return t;
 }
 /// 0, 1, ..., end - 1.
@@ -134,7 +134,7 @@ Tensor<T, D> linspace(double start, double end, std::int64_t steps) {
   }
   const T step = (static_cast<T>(end) - static_cast<T>(start)) / static_cast<T>(steps - 1);
   backend<D>::generate(
-      detail::write_ptr(t), steps,
+      t.data_ptr(), steps,
       detail::LinspaceFn<T>{static_cast<T>(start), static_cast<T>(end), step, steps});
   return t;
 }
@@ -145,7 +145,7 @@ Tensor<T, D> eye(std::int64_t n, std::int64_t m = -1) {
   if (m < 0) m = n;
   KAON_CHECK(n >= 0, ValueError, "eye: n must be non-negative, got ", n);
   Tensor<T, D> t({n, m});
-  backend<D>::generate(detail::write_ptr(t), n * m, detail::EyeFn<T>{std::max<std::int64_t>(m, 1)});
+  backend<D>::generate(t.data_ptr(), n * m, detail::EyeFn<T>{std::max<std::int64_t>(m, 1)});
   return t;
 }
 

@@ -38,8 +38,8 @@ struct Gather : autograd::Function<Gather> {
     const auto xc = x.contiguous();
     const auto ic = index.contiguous();
     Tensor<T, D> out(index.shape());
-    backend<D>::gather(s.outer, s.R, s.inner, detail::read_ptr(xc), detail::read_ptr(ic),
-                       x.dim() == 0 ? 1 : index.size(d), detail::write_ptr(out));
+    backend<D>::gather(s.outer, s.R, s.inner, xc.data_ptr(), ic.data_ptr(),
+                       x.dim() == 0 ? 1 : index.size(d), out.data_ptr());
     return out;
   }
   template <class T, class D>
@@ -59,8 +59,8 @@ struct ScatterAdd : autograd::Function<ScatterAdd> {
     auto out = zeros<T, D>(shape);
     const auto sc = src.contiguous();
     const auto ic = index.contiguous();
-    backend<D>::scatter_add(s.outer, s.R, s.inner, detail::write_ptr(out), detail::read_ptr(ic),
-                            shape.size() == 0 ? 1 : index.size(d), detail::read_ptr(sc));
+    backend<D>::scatter_add(s.outer, s.R, s.inner, out.data_ptr(), ic.data_ptr(),
+                            shape.size() == 0 ? 1 : index.size(d), sc.data_ptr());
     return out;
   }
   template <class T, class D>

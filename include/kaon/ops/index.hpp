@@ -19,8 +19,8 @@ Tensor<T, D> index_select_raw(const Tensor<T, D>& x, int d, const Tensor<std::in
   if (x.dim() > 0) shape[d] = K;
   Tensor<T, D> out(shape);
   const Tensor<T, D> xc = x.contiguous();
-  backend<D>::index_select(s.outer, s.R, s.inner, detail::read_ptr(xc),
-                           detail::read_ptr(index.contiguous()), K, detail::write_ptr(out));
+  backend<D>::index_select(s.outer, s.R, s.inner, xc.data_ptr(), index.contiguous().data_ptr(), K,
+                           out.data_ptr());
   return out;
 }
 }  // namespace detail
@@ -39,7 +39,7 @@ struct IndexSelect : autograd::Function<IndexSelect> {
     const Tensor<std::int64_t, cpu> idx = index.contiguous().template to<cpu>();
     const std::int64_t n = x.dim() == 0 ? 1 : x.size(d);
     for (std::int64_t k = 0; k < idx.numel(); ++k) {
-      const std::int64_t i = detail::read_ptr(idx)[k];
+      const std::int64_t i = idx.data_ptr()[k];
       KAON_CHECK(i >= 0 && i < n, IndexError, "index_select: index ", i,
                  " is out of range for dim ", d, " of size ", n, " (shape ", x.shape(), ")");
     }
@@ -63,9 +63,8 @@ struct IndexAdd : autograd::Function<IndexAdd> {
     Tensor<T, D> out(shape);
     out.fill_(T(0));
     const auto sc = src.contiguous();
-    backend<D>::index_add(s.outer, s.R, s.inner, detail::write_ptr(out),
-                          detail::read_ptr(index.contiguous()), index.numel(),
-                          detail::read_ptr(sc));
+    backend<D>::index_add(s.outer, s.R, s.inner, out.data_ptr(), index.contiguous().data_ptr(),
+                          index.numel(), sc.data_ptr());
     return out;
   }
   template <class T, class D>
@@ -92,8 +91,7 @@ struct MaskedSelect : autograd::Function<MaskedSelect> {
     const Tensor<bool, D> me = mask.expand(shape).contiguous();
     ctx.save_for_backward(me);
     Tensor<T, D> out({me.sum().item()});
-    backend<D>::masked_select(xe.numel(), detail::read_ptr(xe), detail::read_ptr(me),
-                              detail::write_ptr(out));
+    backend<D>::masked_select(xe.numel(), xe.data_ptr(), me.data_ptr(), out.data_ptr());
     return out;
   }
   template <class T, class D>
@@ -109,8 +107,7 @@ struct MaskedScatter : autograd::Function<MaskedScatter> {
     Tensor<T, D> out(mask.shape());
     out.fill_(T(0));
     const auto sc = src.contiguous();
-    backend<D>::masked_scatter(mask.numel(), detail::write_ptr(out), detail::write_ptr(mask),
-                               detail::read_ptr(sc));
+    backend<D>::masked_scatter(mask.numel(), out.data_ptr(), mask.data_ptr(), sc.data_ptr());
     return out;
   }
   template <class T, class D>

@@ -22,11 +22,11 @@ MatrixRef<const T> as_matrix(const Tensor<T, D>& m, Tensor<T, D>& keep) {
   // A BLAS operand needs unit steps along one dim and a leading dimension at least as long as
   // that dim; broadcast (stride 0) and other strided views are copied.
   if ((c == 1 || s1 == 1) && (r == 1 || s0 >= std::max<std::int64_t>(c, 1)))
-    return {read_ptr(m), r, c, r == 1 ? std::max<std::int64_t>(c, 1) : s0, true};
+    return {m.data_ptr(), r, c, r == 1 ? std::max<std::int64_t>(c, 1) : s0, true};
   if ((r == 1 || s0 == 1) && (c == 1 || s1 >= std::max<std::int64_t>(r, 1)))
-    return {read_ptr(m), r, c, c == 1 ? std::max<std::int64_t>(r, 1) : s1, false};
+    return {m.data_ptr(), r, c, c == 1 ? std::max<std::int64_t>(r, 1) : s1, false};
   keep = m.contiguous();
-  return {read_ptr(keep), r, c, std::max<std::int64_t>(c, 1), true};
+  return {keep.data_ptr(), r, c, std::max<std::int64_t>(c, 1), true};
 }
 
 /// c = a @ b, or c += a @ b when `accumulate`; c is dense.
@@ -38,7 +38,7 @@ void gemm_into(const Tensor<T, D>& a, const Tensor<T, D>& b, Tensor<T, D>& c,
   const auto B = as_matrix(b, kb);
   backend<D>::gemm(
       A, B,
-      MatrixRef<T>{write_ptr(c), c.size(0), c.size(1), std::max<std::int64_t>(c.size(1), 1), true},
+      MatrixRef<T>{c.data_ptr(), c.size(0), c.size(1), std::max<std::int64_t>(c.size(1), 1), true},
       accumulate);
 }
 
@@ -67,7 +67,7 @@ void bmm_into(const Tensor<T, D>& a, const Tensor<T, D>& b, Tensor<T, D>& c) {
   Tensor<T, D> ka, kb;
   const auto [A, sa] = as_batch(a, ka);
   const auto [B, sb] = as_batch(b, kb);
-  const MatrixRef<T> C{write_ptr(c), c.size(1), c.size(2), std::max<std::int64_t>(c.size(2), 1),
+  const MatrixRef<T> C{c.data_ptr(), c.size(1), c.size(2), std::max<std::int64_t>(c.size(2), 1),
                        true};
   backend<D>::gemm_batched(A, B, C, c.size(0), sa, sb, c.size(1) * c.size(2));
 }

@@ -20,8 +20,8 @@ MinMax<T, D> arg_reduce(const char* op, const Tensor<T, D>& x, std::optional<std
   const ReduceSplit s = split_for_reduce(x.shape(), dim, keepdim, op);
   const Tensor<T, D> xc = x.contiguous();
   MinMax<T, D> r{Tensor<T, D>(s.out_shape), Tensor<std::int64_t, D>(s.out_shape)};
-  backend<D>::arg_reduce(s.outer, s.R, s.inner, detail::read_ptr(xc), detail::write_ptr(r.values),
-                         detail::write_ptr(r.indices), better);
+  backend<D>::arg_reduce(s.outer, s.R, s.inner, xc.data_ptr(), r.values.data_ptr(),
+                         r.indices.data_ptr(), better);
   return r;
 }
 

@@ -30,7 +30,7 @@ Tensor<T, D> draw(const Shape& shape, Fn fn) {
   const auto n = t.numel();
   fn.seed = default_generator().seed;
   fn.offset = default_generator().reserve(static_cast<std::uint64_t>(n));
-  backend<D>::generate(detail::write_ptr(t), n, fn);
+  backend<D>::generate(t.data_ptr(), n, fn);
   return t;
 }
 }  // namespace detail

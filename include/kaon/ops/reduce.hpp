@@ -61,8 +61,8 @@ Tensor<T, D> products_of_others(const Tensor<T, D>& x, const Shape& how) {
   const ReduceSplit s = split_for_reduce(x.shape(), how[0], how[1] != 0, true, "prod");
   const Tensor<T, cpu> xc = x.detach().contiguous().template to<cpu>();
   Tensor<T, cpu> out(x.shape());
-  const T* in = read_ptr(xc);
-  T* o = write_ptr(out);
+  const T* in = xc.data_ptr();
+  T* o = out.data_ptr();
   for (std::int64_t a = 0; a < s.outer; ++a)
     for (std::int64_t j = 0; j < s.inner; ++j) {
       T prefix = 1;
@@ -86,7 +86,7 @@ Tensor<Out, D> reduce(const char* op, const Tensor<T, D>& x, std::optional<std::
   const ReduceSplit s = split_for_reduce(x.shape(), dim, keepdim, op);
   const Tensor<T, D> xc = x.contiguous();
   Tensor<Out, D> out(s.out_shape);
-  backend<D>::template reduce<Out, C>(s.outer, s.R, s.inner, read_ptr(xc), write_ptr(out), f);
+  backend<D>::template reduce<Out, C>(s.outer, s.R, s.inner, xc.data_ptr(), out.data_ptr(), f);
   return out;
 }
 

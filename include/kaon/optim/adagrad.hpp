@@ -68,8 +68,7 @@ class Adagrad : public Optimizer<T, D> {
       const double clr = this->lr_ / (1 + (step - 1) * options.lr_decay_);
       const fn::AdagradUpdate<T> f{static_cast<T>(clr), static_cast<T>(options.weight_decay_),
                                    static_cast<T>(options.eps_)};
-      backend<D>::for_each(p.numel(), f, kaon::detail::write_ptr(p), kaon::detail::write_ptr(g),
-                           kaon::detail::write_ptr(sum));
+      backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), sum.data_ptr());
     });
   }
 

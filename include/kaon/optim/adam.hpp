@@ -100,12 +100,10 @@ class AdamBase : public Optimizer<T, D> {
           static_cast<T>(this->lr_ / bc1),
           static_cast<T>(std::sqrt(bc2))};
       if (options.amsgrad_)
-        backend<D>::for_each(p.numel(), f, kaon::detail::write_ptr(p), kaon::detail::write_ptr(g),
-                             kaon::detail::write_ptr(m), kaon::detail::write_ptr(v),
-                             kaon::detail::write_ptr(this->state(i, "max_exp_avg_sq", zeros)));
+        backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(),
+                             this->state(i, "max_exp_avg_sq", zeros).data_ptr());
       else
-        backend<D>::for_each(p.numel(), f, kaon::detail::write_ptr(p), kaon::detail::write_ptr(g),
-                             kaon::detail::write_ptr(m), kaon::detail::write_ptr(v));
+        backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr());
     });
   }
 

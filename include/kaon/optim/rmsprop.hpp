@@ -81,9 +81,8 @@ class RMSprop : public Optimizer<T, D> {
                                    static_cast<T>(options.weight_decay_),
                                    static_cast<T>(options.momentum_),
                                    options.centered_};
-      backend<D>::for_each(p.numel(), f, kaon::detail::write_ptr(p), kaon::detail::write_ptr(g),
-                           kaon::detail::write_ptr(sq), kaon::detail::write_ptr(grad_avg),
-                           kaon::detail::write_ptr(buf));
+      backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), sq.data_ptr(),
+                           grad_avg.data_ptr(), buf.data_ptr());
     });
   }
 

@@ -63,8 +63,8 @@ class Rprop : public Optimizer<T, D> {
       const fn::RpropUpdate<T> f{
           static_cast<T>(options.etaminus_), static_cast<T>(options.etaplus_),
           static_cast<T>(options.step_min_), static_cast<T>(options.step_max_)};
-      backend<D>::for_each(p.numel(), f, kaon::detail::write_ptr(p), kaon::detail::write_ptr(g),
-                           kaon::detail::write_ptr(prev), kaon::detail::write_ptr(step));
+      backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), prev.data_ptr(),
+                           step.data_ptr());
     });
   }
 

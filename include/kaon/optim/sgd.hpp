@@ -62,8 +62,7 @@ class SGD : public Optimizer<T, D> {
                                static_cast<T>(options.weight_decay_),
                                options.nesterov_,
                                first};
-      backend<D>::for_each(p.numel(), f, kaon::detail::write_ptr(p), kaon::detail::write_ptr(g),
-                           kaon::detail::write_ptr(buf));
+      backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), buf.data_ptr());
     });
   }
 

@@ -28,8 +28,7 @@ struct cuda_transfer {
     if (bytes == 0) return out;
     constexpr cudaMemcpyKind kind =
         std::is_same_v<To, cuda> ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost;
-    KAON_CUDA_CHECK(
-        cudaMemcpy(kaon::detail::write_ptr(out), kaon::detail::read_ptr(src), bytes, kind));
+    KAON_CUDA_CHECK(cudaMemcpy(out.data_ptr(), src.data_ptr(), bytes, kind));
     return out;
   }
 };

@@ -1,22 +1,49 @@
 // SPDX-License-Identifier: MIT
-// Linear(k, m) -> ReLU -> Linear(m, p) for narrow ends (k, p <= 4: a curve fit's 1 -> 50 -> 1),
-// forward and backward each as one kernel in which the hidden layer h = relu(x W1^T + b1),
-// [rows, m], is never stored: a block of rows sits in the lanes of a vector and each hidden
-// unit's column is recomputed from x in registers (k fused multiply-adds). The composed ops
-// write and read h, and its gradient, several times over; here only x, the upstream gradient
-// and the [rows, p] result move.
+// nn::MLP: Linear, ReLU, Linear, ..., ReLU, Linear through given widths, as
+// torchvision.ops.MLP(in_channels, hidden_channels) without its dropout layers (so its
+// parameters are named as nn.Sequential's: "0.weight", "2.weight"). It is also where kaon's one
+// fused path lives: on the CPU, a Linear(k, m), ReLU, Linear(m, p) with narrow ends (k, p <= 4:
+// a curve fit's 1 -> 50 -> 1) runs forward and backward as one node,
+// LinearReluLinearBackward, whose kernels never store the hidden layer: a block of rows sits
+// in the lanes of a vector and each hidden unit's column is recomputed from x in registers.
+// The composed ops write and read h, and its gradient, several times over; here only x, the
+// upstream gradient and the [rows, p] result move. The choice depends on the device and the
+// shapes only, and the values and gradients are those of the composed layers.
+//
+//   kaon::nn::MLP model(1, {50, 1});   // Linear(1, 50), ReLU, Linear(50, 1)
+//   auto y = model(x);                  // x: [n, 1]
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <string>
 #include <type_traits>
 #include <vector>
 
-#include "kaon/backend/backend.hpp"
-#include "kaon/core/macros.hpp"
+#include "kaon/nn/activation.hpp"
+#include "kaon/nn/linear.hpp"
+#include "kaon/nn/module.hpp"
+#include "kaon/ops/addmm.hpp"
 
-namespace kaon::detail {
+namespace kaon {
+namespace detail {
+
+/// Linear(k, m) -> ReLU -> Linear(m, p)'s parameters, dense row-major: w1 [m, k], b1 [m],
+/// w2 [p, m], b2 [p] (null: no bias); n rows of input.
+template <class T>
+struct NarrowLayers {
+  std::int64_t n, k, m, p;
+  const T *w1, *b1, *w2, *b2;
+};
+
+/// Their gradients wanted (null: not wanted), dense row-major in the parameters' shapes; dx is
+/// [n, k] row-major.
+template <class T>
+struct NarrowGrads {
+  T *dx, *dw1, *db1, *dw2, *db2;
+};
 
 /// Most inputs (k) and outputs (p) of the two layers linear_relu_linear_cpu takes.
 inline constexpr std::int64_t kNarrowMaxEnds = 4;
@@ -277,4 +304,111 @@ void linear_relu_linear_backward_cpu(const NarrowLayers<T>& a, const MatrixRef<c
                   [&]<int K, int P>() { linear_relu_linear_backward_k<K, P>(a, x, g, d); });
 }
 
-}  // namespace kaon::detail
+template <class T, class D>
+NarrowLayers<T> narrow_layers(const Tensor<T, D>& x, const Tensor<T, D>& w1, const Tensor<T, D>& b1,
+                              const Tensor<T, D>& w2, const Tensor<T, D>& b2) {
+  return {x.size(0),     w1.size(1),    w1.size(0),    w2.size(0),
+          w1.data_ptr(), b1.data_ptr(), w2.data_ptr(), b2.defined() ? b2.data_ptr() : nullptr};
+}
+
+/// Whether relu(x W1^T + b1) W2^T + b2 runs as one node: on the CPU, for x [n, k], W1 [m, k],
+/// b1 [m], W2 [p, m], b2 [p] with k, p <= kNarrowMaxEnds and contiguous parameters.
+template <class T, class D>
+bool runs_linear_relu_linear(const Tensor<T, D>& x, const Tensor<T, D>& w1, const Tensor<T, D>& b1,
+                             const Tensor<T, D>& w2, const Tensor<T, D>& b2) {
+  return std::is_same_v<D, cpu> && std::is_floating_point_v<T> && b1.defined() && b2.defined() &&
+         x.dim() == 2 && x.size(1) == w1.size(1) && w1.size(1) <= kNarrowMaxEnds &&
+         w2.size(0) <= kNarrowMaxEnds && w2.size(1) == w1.size(0) && w1.is_contiguous() &&
+         b1.is_contiguous() && w2.is_contiguous() && b2.is_contiguous();
+}
+}  // namespace detail
+
+namespace ops {
+// With h = relu(x W1^T + b1) and dz = 1[h > 0] (g W2):
+// d/dx = dz W1, d/dW1 = dz^T x, d/db1 = sum_i dz, d/dW2 = g^T h, d/db2 = sum_i g
+struct LinearReluLinear : autograd::Function<LinearReluLinear> {
+  static constexpr const char* name = "LinearReluLinearBackward";
+  template <class T, class D>
+  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x,
+                              const Tensor<T, D>& w1, const Tensor<T, D>& b1,
+                              const Tensor<T, D>& w2, const Tensor<T, D>& b2) {
+    ctx.save_for_backward(x, w1, b1, w2);
+    Tensor<T, D> out({x.size(0), w2.size(0)}), keep;
+    detail::linear_relu_linear_cpu(detail::narrow_layers(x, w1, b1, w2, b2),
+                                   detail::as_matrix(x, keep), out.data_ptr());
+    return out;
+  }
+  template <class T, class D>
+  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+    const auto x = ctx.template saved<T>(0), w1 = ctx.template saved<T>(1),
+               b1 = ctx.template saved<T>(2), w2 = ctx.template saved<T>(3);
+    if (!autograd::GradMode::is_enabled()) {
+      detail::grads_t<T, D> d(5);
+      for (std::size_t i = 0; i < d.size(); ++i)
+        if (ctx.needs_input_grad(i)) d[i] = Tensor<T, D>(ctx.input_shape(i));
+      auto ptr = [](const Tensor<T, D>& t) { return t.defined() ? t.data_ptr() : nullptr; };
+      const auto gc = g[0].contiguous();
+      Tensor<T, D> keep;
+      detail::linear_relu_linear_backward_cpu(
+          detail::narrow_layers(x, w1, b1, w2, Tensor<T, D>()), detail::as_matrix(x, keep),
+          gc.data_ptr(), {ptr(d[0]), ptr(d[1]), ptr(d[2]), ptr(d[3]), ptr(d[4])});
+      return d;
+    }
+    // create_graph: the same gradients from differentiable ops, h recomputed
+    const auto h = relu(addmm(b1, x, w1.t()));
+    const auto dz = ReluGrad::apply(MM::apply(g[0], w2), h);
+    return {ctx.needs_input_grad(0) ? MM::apply(dz, w1) : Tensor<T, D>(),
+            ctx.needs_input_grad(1) ? MM::apply(dz.t(), x) : Tensor<T, D>(),
+            detail::grad_to(ctx, 2, dz),
+            ctx.needs_input_grad(3) ? MM::apply(g[0].t(), h) : Tensor<T, D>(),
+            detail::grad_to(ctx, 4, g[0])};
+  }
+};
+}  // namespace ops
+
+namespace nn {
+
+/// Linear(in_features, hidden[0]), ReLU, Linear(hidden[0], hidden[1]), ..., Linear(..,
+/// hidden.back()): torchvision.ops.MLP(in_features, hidden) with ReLU and no dropout. A
+/// Linear, ReLU, Linear whose ends are narrow runs as one fused node on the CPU (above).
+template <class T = float, class D = cpu>
+class MLP : public Module<T, D> {
+ public:
+  MLP(std::int64_t in_features, const std::vector<std::int64_t>& hidden) : Module<T, D>("MLP") {
+    KAON_CHECK(!hidden.empty(), ValueError, "MLP: hidden_channels is empty");
+    std::int64_t in = in_features;
+    for (std::size_t i = 0; i < hidden.size(); ++i) {
+      if (i > 0) this->register_module(std::to_string(2 * i - 1), std::make_shared<ReLU<T, D>>());
+      linears_.push_back(this->register_module(std::to_string(2 * i),
+                                               std::make_shared<Linear<T, D>>(in, hidden[i])));
+      in = hidden[i];
+    }
+  }
+
+  /// x: [..., in_features] -> [..., hidden.back()].
+  Tensor<T, D> forward(const Tensor<T, D>& x) const {
+    Tensor<T, D> y = x;
+    for (std::size_t i = 0; i < linears_.size();) {
+      const auto& a = *linears_[i];
+      if (i + 1 < linears_.size()) {
+        const auto& b = *linears_[i + 1];
+        if (kaon::detail::runs_linear_relu_linear(y, a.weight, a.bias, b.weight, b.bias)) {
+          y = kaon::ops::LinearReluLinear::apply(y, a.weight, a.bias, b.weight, b.bias);
+          i += 2;
+          if (i < linears_.size()) y = relu(y);
+          continue;
+        }
+      }
+      y = a.forward(y);
+      if (++i < linears_.size()) y = relu(y);
+    }
+    return y;
+  }
+  Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
+
+ private:
+  std::vector<std::shared_ptr<Linear<T, D>>> linears_;
+};
+
+}  // namespace nn
+}  // namespace kaon
