@@ -40,7 +40,10 @@ using grads_t = std::vector<Tensor<T, D>>;
 
 namespace kaon::autograd {
 
-template <class D>
+/// The plain values an op keeps for its backward when it declares none.
+struct NoFields {};
+
+template <class D, class Fields = NoFields>
 class Context;
 
 namespace detail {
@@ -88,8 +91,14 @@ bool records(const X&) {
 
 }  // namespace detail
 
-/// What forward leaves for backward: saved tensors, plain values and the inputs' shapes.
-template <class D>
+/// What forward leaves for backward: saved tensors, the inputs' shapes and `fields`, the op's
+/// own plain values as named, typed members (Derived::Fields, when the op declares one):
+///
+///   struct Sum : Function<Sum> {
+///     struct Fields { std::optional<std::int64_t> dim; bool keepdim; };
+///     static ... forward(Context<D, Fields>& ctx, ...) { ctx.fields = {dim, keepdim}; ... }
+///   };
+template <class D, class Fields>
 class Context {
  public:
   /// Saves tensors (inputs or the result) for backward; a no-op when nothing is recorded.
@@ -113,9 +122,8 @@ class Context {
   /// Shape of the i-th tensor argument of the op's type.
   [[nodiscard]] const Shape& input_shape(std::size_t i) const { return shapes_.at(i); }
 
-  /// Small plain values for kaon's own ops (no allocation).
-  std::array<double, 4> scalars{};
-  Shape ints;
+  /// The op's own plain values (Derived::Fields).
+  [[no_unique_address]] Fields fields{};
   /// Named plain values for user functions, as LibTorch's ctx->saved_data.
   std::unordered_map<std::string, std::any> saved_data;
 
@@ -173,6 +181,17 @@ struct AccumulateGrad final : Node<D> {
   Tensor<T, D> leaf;
 };
 
+/// Derived::Fields, or NoFields when the op declares none.
+template <class Derived>
+struct fields_of {
+  using type = NoFields;
+};
+template <class Derived>
+requires requires { typename Derived::Fields; }
+struct fields_of<Derived> {
+  using type = typename Derived::Fields;
+};
+
 /// The node of a Function<Derived> applied to tensors of element type T.
 template <class Derived, class T, class D>
 struct FunctionNode final : Node<D> {
@@ -202,7 +221,7 @@ struct FunctionNode final : Node<D> {
     return out;
   }
   void release_saved() override { ctx.release(); }
-  Context<D> ctx;
+  Context<D, typename fields_of<Derived>::type> ctx;
 };
 
 /// The edge to follow from a tensor argument: its grad_fn, its leaf accumulator, or none.
@@ -226,12 +245,13 @@ struct Function {
     using T = typename detail::first_float<Args...>::type;
     using D = typename detail::first_device<Args...>::type;
     static_assert(!std::is_void_v<D>, "Function::apply: needs at least one tensor argument");
+    using Ctx = Context<D, typename fields_of<Derived>::type>;
     if constexpr (std::is_void_v<T>) {
-      Context<D> ctx(false);
+      Ctx ctx(false);
       return Derived::forward(ctx, args...);
     } else {
       if (!GradMode::is_enabled() || !(detail::records(args) || ...)) {
-        Context<D> ctx(false);
+        Ctx ctx(false);
         return Derived::forward(ctx, args...);
       }
       auto made = make_node<FunctionNode<Derived, T, D>, D>();

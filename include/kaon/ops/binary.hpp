@@ -166,9 +166,12 @@ struct MaxMinimum : autograd::Function<MaxMinimum<IsMax>> {
 template <class Derived, template <class> class F, bool Left, bool SaveIn = false,
           bool SaveOut = false>
 struct ScalarFunction : autograd::Function<Derived> {
+  struct Fields {
+    double scalar;  // the scalar operand
+  };
   template <class T, class D>
-  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x, T s) {
-    ctx.scalars[0] = static_cast<double>(s);
+  static Tensor<T, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& x, T s) {
+    ctx.fields.scalar = static_cast<double>(s);
     Tensor<T, D> y =
         Left ? detail::binary<F>(Derived::op, s, x) : detail::binary<F>(Derived::op, x, s);
     if constexpr (SaveIn) ctx.save_for_backward(x);
@@ -176,8 +179,9 @@ struct ScalarFunction : autograd::Function<Derived> {
     return y;
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
-    return {Derived::derivative(ctx, g[0], static_cast<T>(ctx.scalars[0]))};
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g) {
+    return {Derived::derivative(ctx, g[0], static_cast<T>(ctx.fields.scalar))};
   }
 };
 // clang-format off

@@ -26,13 +26,16 @@ namespace ops {
 struct ScatterAdd;
 // d/dx gather(x, dim, index) = scatter_add of the gradient at index
 struct Gather : autograd::Function<Gather> {
+  struct Fields {
+    std::int64_t dim;
+  };
   static constexpr const char* name = "GatherBackward0";
   template <class T, class D>
-  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x, std::int64_t dim,
-                              const Tensor<std::int64_t, D>& index) {
+  static Tensor<T, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& x,
+                              std::int64_t dim, const Tensor<std::int64_t, D>& index) {
     const int d = detail::wrap_dim(dim, x.dim(), "gather");
     detail::check_gather_index("gather", x, d, index);
-    ctx.ints = {d};
+    ctx.fields.dim = d;
     ctx.save_for_backward(index);
     const auto s = detail::split_for_reduce(x.shape(), dim, true, "gather");
     const auto xc = x.contiguous();
@@ -43,17 +46,21 @@ struct Gather : autograd::Function<Gather> {
     return out;
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g);
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g);
 };
 // d/dsrc scatter_add(zeros(shape), dim, index, src) = gather of the gradient at index
 struct ScatterAdd : autograd::Function<ScatterAdd> {
+  struct Fields {
+    std::int64_t dim;
+  };
   static constexpr const char* name = "ScatterAddBackward0";
   template <class T, class D>
-  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& src,
+  static Tensor<T, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& src,
                               const Shape& shape, std::int64_t dim,
                               const Tensor<std::int64_t, D>& index) {
     const int d = detail::wrap_dim(dim, shape.size(), "scatter_add");
-    ctx.ints = {d};
+    ctx.fields.dim = d;
     ctx.save_for_backward(index);
     const auto s = detail::split_for_reduce(shape, dim, true, "scatter_add");
     auto out = zeros<T, D>(shape);
@@ -64,13 +71,15 @@ struct ScatterAdd : autograd::Function<ScatterAdd> {
     return out;
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
-    return {Gather::apply(g[0], ctx.ints[0], ctx.template saved<std::int64_t>(0))};
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g) {
+    return {Gather::apply(g[0], ctx.fields.dim, ctx.template saved<std::int64_t>(0))};
   }
 };
 template <class T, class D>
-detail::grads_t<T, D> Gather::backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
-  return {ScatterAdd::apply(g[0], ctx.input_shape(0), ctx.ints[0],
+detail::grads_t<T, D> Gather::backward(autograd::Context<D, Fields>& ctx,
+                                       const detail::grads_t<T, D>& g) {
+  return {ScatterAdd::apply(g[0], ctx.input_shape(0), ctx.fields.dim,
                             ctx.template saved<std::int64_t>(0))};
 }
 }  // namespace ops

@@ -29,10 +29,13 @@ namespace ops {
 struct IndexAdd;
 // d/dx index_select(x, dim, index) = index_add of the gradient into zeros
 struct IndexSelect : autograd::Function<IndexSelect> {
+  struct Fields {
+    std::int64_t dim;
+  };
   static constexpr const char* name = "IndexSelectBackward0";
   template <class T, class D>
-  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x, std::int64_t dim,
-                              const Tensor<std::int64_t, D>& index) {
+  static Tensor<T, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& x,
+                              std::int64_t dim, const Tensor<std::int64_t, D>& index) {
     KAON_CHECK(index.dim() <= 1, ShapeError, "index_select: index must be 1-D, got shape ",
                index.shape());
     const int d = detail::wrap_dim(dim, x.dim(), "index_select");
@@ -43,21 +46,25 @@ struct IndexSelect : autograd::Function<IndexSelect> {
       KAON_CHECK(i >= 0 && i < n, IndexError, "index_select: index ", i,
                  " is out of range for dim ", d, " of size ", n, " (shape ", x.shape(), ")");
     }
-    ctx.ints = {d};
+    ctx.fields.dim = d;
     ctx.save_for_backward(index);
     return detail::index_select_raw(x, d, index);
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g);
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g);
 };
 // d/dsrc index_add(zeros(shape), dim, index, src) = index_select of the gradient
 struct IndexAdd : autograd::Function<IndexAdd> {
+  struct Fields {
+    std::int64_t dim;
+  };
   static constexpr const char* name = "IndexAddBackward0";
   template <class T, class D>
-  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& src,
+  static Tensor<T, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& src,
                               const Shape& shape, std::int64_t dim,
                               const Tensor<std::int64_t, D>& index) {
-    ctx.ints = {dim};
+    ctx.fields.dim = dim;
     ctx.save_for_backward(index);
     const auto s = detail::split_for_reduce(shape, dim, true, "index_add");
     Tensor<T, D> out(shape);
@@ -68,15 +75,16 @@ struct IndexAdd : autograd::Function<IndexAdd> {
     return out;
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
-    return {IndexSelect::apply(g[0], ctx.ints[0], ctx.template saved<std::int64_t>(0))};
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g) {
+    return {IndexSelect::apply(g[0], ctx.fields.dim, ctx.template saved<std::int64_t>(0))};
   }
 };
 template <class T, class D>
-detail::grads_t<T, D> IndexSelect::backward(autograd::Context<D>& ctx,
+detail::grads_t<T, D> IndexSelect::backward(autograd::Context<D, Fields>& ctx,
                                             const detail::grads_t<T, D>& g) {
-  return {
-      IndexAdd::apply(g[0], ctx.input_shape(0), ctx.ints[0], ctx.template saved<std::int64_t>(0))};
+  return {IndexAdd::apply(g[0], ctx.input_shape(0), ctx.fields.dim,
+                          ctx.template saved<std::int64_t>(0))};
 }
 
 struct MaskedScatter;

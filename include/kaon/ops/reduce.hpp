@@ -47,18 +47,25 @@ inline ReduceSplit split_for_reduce(const Shape& shape, std::optional<std::int64
   return split_for_reduce(shape, dim.value_or(0), dim.has_value(), keepdim, op);
 }
 
-/// A reduced gradient broadcast back to the input's shape; `how` is {dim, has_dim, keepdim}.
+/// What a reduction reduced: one dim or (none) every element, and whether it kept the dims.
+struct ReducedDims {
+  std::optional<std::int64_t> dim;
+  bool keepdim;
+};
+
+/// A reduced gradient broadcast back to the input's shape.
 template <class T, class D>
-Tensor<T, D> expand_reduced(const Tensor<T, D>& g, const Shape& shape, const Shape& how) {
-  if (how[1] && !how[2] && shape.size() > 0) return g.unsqueeze(how[0]).expand(shape);
+Tensor<T, D> expand_reduced(const Tensor<T, D>& g, const Shape& shape, const ReducedDims& how) {
+  if (how.dim && !how.keepdim && shape.size() > 0) return g.unsqueeze(*how.dim).expand(shape);
   return g.expand(shape);
 }
 
 /// For prod's gradient with zeros: at each element, the product of the other elements of its
 /// slice (prefix and suffix products, no division).
 template <class T, class D>
-Tensor<T, D> products_of_others(const Tensor<T, D>& x, const Shape& how) {
-  const ReduceSplit s = split_for_reduce(x.shape(), how[0], how[1] != 0, true, "prod");
+Tensor<T, D> products_of_others(const Tensor<T, D>& x, const ReducedDims& how) {
+  const ReduceSplit s =
+      split_for_reduce(x.shape(), how.dim.value_or(0), how.dim.has_value(), true, "prod");
   const Tensor<T, cpu> xc = x.detach().contiguous().template to<cpu>();
   Tensor<T, cpu> out(x.shape());
   const T* in = xc.data_ptr();
@@ -101,46 +108,50 @@ namespace ops {
 // d/dx sum(x) = 1, broadcast back over the reduced dims
 struct Sum : autograd::Function<Sum> {
   static constexpr const char* name = "SumBackward1";
+  using Fields = detail::ReducedDims;
   template <class C>
   static const char* name_for(const C& ctx) {
-    return ctx.ints[1] ? "SumBackward1" : "SumBackward0";
+    return ctx.fields.dim ? "SumBackward1" : "SumBackward0";
   }
   template <class T, class D>
-  static Tensor<sum_t<T>, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x,
+  static Tensor<sum_t<T>, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& x,
                                      std::optional<std::int64_t> dim, bool keepdim) {
-    ctx.ints = {dim ? *dim : 0, dim ? 1 : 0, keepdim ? 1 : 0};
+    ctx.fields = {dim, keepdim};
     return detail::reduce<sum_t<T>, detail::acc_t<T>>("sum", x, dim, keepdim,
                                                       fn::SumReduce<detail::acc_t<T>>{});
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
-    return {detail::expand_reduced(g[0], ctx.input_shape(0), ctx.ints)};
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g) {
+    return {detail::expand_reduced(g[0], ctx.input_shape(0), ctx.fields)};
   }
 };
 // d/dx_i prod(x) = prod_{j != i} x_j
 struct Prod : autograd::Function<Prod> {
   static constexpr const char* name = "ProdBackward1";
+  using Fields = detail::ReducedDims;
   template <class C>
   static const char* name_for(const C& ctx) {
-    return ctx.ints[1] ? "ProdBackward1" : "ProdBackward0";
+    return ctx.fields.dim ? "ProdBackward1" : "ProdBackward0";
   }
   template <class T, class D>
-  static Tensor<sum_t<T>, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x,
+  static Tensor<sum_t<T>, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& x,
                                      std::optional<std::int64_t> dim, bool keepdim) {
-    ctx.ints = {dim ? *dim : 0, dim ? 1 : 0, keepdim ? 1 : 0};
+    ctx.fields = {dim, keepdim};
     auto y = detail::reduce<sum_t<T>, detail::acc_t<T>>("prod", x, dim, keepdim,
                                                         fn::ProdReduce<detail::acc_t<T>>{});
     if constexpr (std::is_floating_point_v<T>) ctx.save_for_backward(x, y);
     return y;
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g) {
     const auto x = ctx.template saved<T>(0), y = ctx.template saved<T>(1);
-    const auto gx = detail::expand_reduced(g[0], x.shape(), ctx.ints);
-    if (!(x == 0).any().item()) return {gx * detail::expand_reduced(y, x.shape(), ctx.ints) / x};
+    const auto gx = detail::expand_reduced(g[0], x.shape(), ctx.fields);
+    if (!(x == 0).any().item()) return {gx * detail::expand_reduced(y, x.shape(), ctx.fields) / x};
     KAON_CHECK(!autograd::GradMode::is_enabled(), Error,
                "prod: the second derivative of prod through a zero element is not supported");
-    return {gx * detail::products_of_others(x, ctx.ints)};
+    return {gx * detail::products_of_others(x, ctx.fields)};
   }
 };
 }  // namespace ops

@@ -130,19 +130,23 @@ G Relu::derivative(const G& g, const Y& y) {
 // d/dx clamp(x, lo, hi) = 1[lo <= x <= hi]
 struct Clamp : autograd::Function<Clamp> {
   static constexpr const char* name = "ClampBackward1";
+  struct Fields {
+    double lo, hi;  // the bounds, infinite where there is none
+  };
   template <class T, class D>
-  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x, double lo,
+  static Tensor<T, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& x, double lo,
                               bool has_lo, double hi, bool has_hi) {
     ctx.save_for_backward(x);
-    ctx.scalars = {has_lo ? lo : -std::numeric_limits<double>::infinity(),
-                   has_hi ? hi : std::numeric_limits<double>::infinity(), 0, 0};
+    ctx.fields = {has_lo ? lo : -std::numeric_limits<double>::infinity(),
+                  has_hi ? hi : std::numeric_limits<double>::infinity()};
     return detail::map<T, D>(
         "clamp", fn::Clamp<T>{static_cast<T>(lo), static_cast<T>(hi), has_lo, has_hi}, x);
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g) {
     const auto x = ctx.template saved<T>(0);
-    return {where((x >= ctx.scalars[0]) & (x <= ctx.scalars[1]), g[0], 0)};
+    return {where((x >= ctx.fields.lo) & (x <= ctx.fields.hi), g[0], 0)};
   }
 };
 }  // namespace ops

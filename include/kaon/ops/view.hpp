@@ -45,6 +45,14 @@ Tensor<T, D> make_view(const Tensor<T, D>& base, std::int64_t offset, const Shap
   return Tensor<T, D>(base, offset, shape, strides);
 }
 
+/// What a view's backward needs besides the input's shape: the dims it acts on (transpose's
+/// pair, permute's order, the dim of a slice or select) and where a slice or select starts and
+/// its step.
+struct ViewArgs {
+  Shape dims;
+  std::int64_t start = 0, step = 1;
+};
+
 enum class ViewKind {
   kReshape,
   kSqueeze,
@@ -62,10 +70,14 @@ namespace ops {
 // d/dg embed(g) = the slice of the gradient that g was written to
 struct Embed : autograd::Function<Embed> {
   static constexpr const char* name = "SliceScatterBackward0";
+  struct Fields {
+    std::int64_t dim, start, step;  // where g went: out.slice(dim, start, ..., step)
+  };
   template <class T, class D>
-  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& g, const Shape& shape,
-                              std::int64_t dim, std::int64_t start, std::int64_t step) {
-    ctx.ints = {dim, start, step};
+  static Tensor<T, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& g,
+                              const Shape& shape, std::int64_t dim, std::int64_t start,
+                              std::int64_t step) {
+    ctx.fields = {dim, start, step};
     Tensor<T, D> out(shape);
     out.fill_(T(0));
     const std::int64_t end = start + g.size(dim) * step;
@@ -73,10 +85,11 @@ struct Embed : autograd::Function<Embed> {
     return out;
   }
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
-    const auto& p = ctx.ints;
-    const std::int64_t n = ctx.input_shape(0)[static_cast<int>(p[0])];
-    return {g[0].slice(p[0], p[1], p[1] + n * p[2], p[2])};
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g) {
+    const auto& f = ctx.fields;
+    const std::int64_t n = ctx.input_shape(0)[static_cast<int>(f.dim)];
+    return {g[0].slice(f.dim, f.start, f.start + n * f.step, f.step)};
   }
 };
 
@@ -87,19 +100,23 @@ struct View : autograd::Function<View<K>> {
       name = std::array{"ViewBackward0",      "SqueezeBackward1", "UnsqueezeBackward0",
                         "TransposeBackward0", "PermuteBackward0", "ExpandBackward0",
                         "SliceBackward0",     "SelectBackward0"}[static_cast<int>(K)];
+  using Fields = detail::ViewArgs;
   template <class T, class D>
-  static Tensor<T, D> forward(autograd::Context<D>& ctx, const Tensor<T, D>& x, std::int64_t offset,
-                              const Shape& shape, const Shape& strides, const Shape& params) {
-    ctx.ints = params;
+  static Tensor<T, D> forward(autograd::Context<D, Fields>& ctx, const Tensor<T, D>& x,
+                              std::int64_t offset, const Shape& shape, const Shape& strides,
+                              const detail::ViewArgs& args) {
+    ctx.fields = args;
     return detail::make_view(x, offset, shape, strides);
   }
   // reshape-like: reshape back; transpose: transpose back; permute: the inverse permutation;
   // expand: sum back; slice and select: embed into zeros of the input's shape
   template <class T, class D>
-  static detail::grads_t<T, D> backward(autograd::Context<D>& ctx, const detail::grads_t<T, D>& g) {
+  static detail::grads_t<T, D> backward(autograd::Context<D, Fields>& ctx,
+                                        const detail::grads_t<T, D>& g) {
     using detail::ViewKind;
     const Shape& in = ctx.input_shape(0);
-    const Shape& p = ctx.ints;
+    const Shape& p = ctx.fields.dims;
+    const std::int64_t start = ctx.fields.start, step = ctx.fields.step;
     if constexpr (K == ViewKind::kReshape || K == ViewKind::kSqueeze || K == ViewKind::kUnsqueeze) {
       return {g[0].reshape(in)};
     } else if constexpr (K == ViewKind::kTranspose) {
@@ -111,9 +128,9 @@ struct View : autograd::Function<View<K>> {
     } else if constexpr (K == ViewKind::kExpand) {
       return {sum_to(g[0], in)};
     } else if constexpr (K == ViewKind::kSlice) {
-      return {Embed::apply(g[0], in, p[0], p[1], p[2])};
+      return {Embed::apply(g[0], in, p[0], start, step)};
     } else {
-      return {Embed::apply(g[0].unsqueeze(p[0]), in, p[0], p[1], std::int64_t{1})};
+      return {Embed::apply(g[0].unsqueeze(p[0]), in, p[0], start, step)};
     }
   }
 };
@@ -123,8 +140,8 @@ struct View : autograd::Function<View<K>> {
 namespace detail {
 template <ViewKind K, class T, class D>
 Tensor<T, D> record_view(const Tensor<T, D>& x, std::int64_t offset, const Shape& shape,
-                         const Shape& strides, const Shape& params = {}) {
-  return ops::View<K>::apply(x, offset, shape, strides, params);
+                         const Shape& strides, const ViewArgs& args = {}) {
+  return ops::View<K>::apply(x, offset, shape, strides, args);
 }
 }  // namespace detail
 
@@ -206,7 +223,7 @@ Tensor<T, D> Tensor<T, D>::transpose(std::int64_t dim0, std::int64_t dim1) const
   std::swap(shape[a], shape[b]);
   std::swap(st[a], st[b]);
   return detail::record_view<detail::ViewKind::kTranspose>(*this, storage_offset(), shape, st,
-                                                           {a, b});
+                                                           {{a, b}});
 }
 
 template <Element T, class D>
@@ -231,7 +248,8 @@ Tensor<T, D> Tensor<T, D>::permute(const Shape& dims) const {
   }
   Shape perm = dims;
   for (int i = 0; i < dims.size(); ++i) perm[i] = detail::wrap_dim(dims[i], dim(), "permute");
-  return detail::record_view<detail::ViewKind::kPermute>(*this, storage_offset(), shape, st, perm);
+  return detail::record_view<detail::ViewKind::kPermute>(*this, storage_offset(), shape, st,
+                                                         {perm});
 }
 
 template <Element T, class D>
@@ -275,7 +293,7 @@ Tensor<T, D> Tensor<T, D>::slice(std::int64_t d, std::int64_t start, std::int64_
   shape[i] = (end - start + step - 1) / step;
   st[i] = stride(i) * step;
   return detail::record_view<detail::ViewKind::kSlice>(*this, storage_offset() + start * stride(i),
-                                                       shape, st, {i, start, step});
+                                                       shape, st, {{i}, start, step});
 }
 
 template <Element T, class D>
@@ -290,7 +308,7 @@ Tensor<T, D> Tensor<T, D>::select(std::int64_t d, std::int64_t index) const {
   shape.erase(i);
   st.erase(i);
   return detail::record_view<detail::ViewKind::kSelect>(*this, storage_offset() + index * stride(i),
-                                                        shape, st, {i, index});
+                                                        shape, st, {{i}, index, 1});
 }
 
 // clang-format off
