@@ -150,7 +150,7 @@ std::vector<TrajectoryCase> trajectory_cases() {
        nn_ref::opt_adam_10, nn_ref::opt_adam_100, nn_ref::opt_adam_loss100, kUlpTol},
       {"adam_opts",
        maker<Adam<double>>(
-           AdamOptions(0.01).betas(0.8, 0.99).eps(1e-6).weight_decay(0.1).amsgrad(true)),
+           AdamOptions(0.01).betas({0.8, 0.99}).eps(1e-6).weight_decay(0.1).amsgrad(true)),
        nn_ref::opt_adam_opts_1, nn_ref::opt_adam_opts_2, nn_ref::opt_adam_opts_10,
        nn_ref::opt_adam_opts_100, nn_ref::opt_adam_opts_loss100, kUlpTol},
       {"adamw", maker<AdamW<double>>(adamw_options(0.01, 0.05, false)), nn_ref::opt_adamw_1,
@@ -180,7 +180,8 @@ std::vector<TrajectoryCase> trajectory_cases() {
        nn_ref::opt_rmsprop_opts_100, nn_ref::opt_rmsprop_opts_loss100, kRmspropCenteredTol},
       {"rprop", maker<Rprop<double>>(RpropOptions(0.01)), nn_ref::opt_rprop_1, nn_ref::opt_rprop_2,
        nn_ref::opt_rprop_10, nn_ref::opt_rprop_100, nn_ref::opt_rprop_loss100, kExact},
-      {"rprop_opts", maker<Rprop<double>>(RpropOptions(0.05).etas(0.4, 1.3).step_sizes(1e-5, 1.0)),
+      {"rprop_opts",
+       maker<Rprop<double>>(RpropOptions(0.05).etas({0.4, 1.3}).step_sizes({1e-5, 1.0})),
        nn_ref::opt_rprop_opts_1, nn_ref::opt_rprop_opts_2, nn_ref::opt_rprop_opts_10,
        nn_ref::opt_rprop_opts_100, nn_ref::opt_rprop_opts_loss100, kExact},
   };
@@ -250,9 +251,9 @@ TEST_CASE("Optimiser options are validated with the bad value in the message", "
       },
       "Nesterov");
   bad([&] { return Adam<double>(params, -0.75); }, "-0.75");
-  bad([&] { return Adam<double>(params, AdamOptions(0.01).betas(1.0, 0.999)); }, "1");
-  bad([&] { return Adam<double>(params, AdamOptions(0.01).betas(-0.5, 0.999)); }, "-0.5");
-  bad([&] { return Adam<double>(params, AdamOptions(0.01).betas(0.9, 1.5)); }, "1.5");
+  bad([&] { return Adam<double>(params, AdamOptions(0.01).betas({1.0, 0.999})); }, "1");
+  bad([&] { return Adam<double>(params, AdamOptions(0.01).betas({-0.5, 0.999})); }, "-0.5");
+  bad([&] { return Adam<double>(params, AdamOptions(0.01).betas({0.9, 1.5})); }, "1.5");
   bad([&] { return Adam<double>(params, AdamOptions(0.01).eps(-0.25)); }, "-0.25");
   bad([&] { return Adam<double>(params, AdamOptions(0.01).weight_decay(-0.125)); }, "-0.125");
   bad([&] { return AdamW<double>(params, AdamWOptions(-0.375)); }, "-0.375");
@@ -269,10 +270,10 @@ TEST_CASE("Optimiser options are validated with the bad value in the message", "
   bad([&] { return RMSprop<double>(params, RMSpropOptions(0.01).momentum(-0.125)); }, "-0.125");
   bad([&] { return RMSprop<double>(params, RMSpropOptions(0.01).weight_decay(-4)); }, "-4");
   bad([&] { return Rprop<double>(params, -0.5); }, "-0.5");
-  bad([&] { return Rprop<double>(params, RpropOptions(0.01).etas(1.2, 0.5)); }, "1.2, 0.5");
-  bad([&] { return Rprop<double>(params, RpropOptions(0.01).etas(0.5, 0.75)); }, "0.5, 0.75");
-  bad([&] { return Rprop<double>(params, RpropOptions(0.01).etas(-0.25, 1.2)); }, "-0.25");
-  bad([&] { return Rprop<double>(params, RpropOptions(0.01).step_sizes(2, 1)); }, "2, 1");
+  bad([&] { return Rprop<double>(params, RpropOptions(0.01).etas({1.2, 0.5})); }, "1.2, 0.5");
+  bad([&] { return Rprop<double>(params, RpropOptions(0.01).etas({0.5, 0.75})); }, "0.5, 0.75");
+  bad([&] { return Rprop<double>(params, RpropOptions(0.01).etas({-0.25, 1.2})); }, "-0.25");
+  bad([&] { return Rprop<double>(params, RpropOptions(0.01).step_sizes({2, 1})); }, "2, 1");
   bad([&] { return SGD<double>({}, 0.1); }, "empty");
   const auto non_leaf = params[0] * 2.0;
   bad([&] { return SGD<double>({non_leaf}, 0.1); }, "leaf");
@@ -284,8 +285,8 @@ TEST_CASE("Optimiser options are validated with the bad value in the message", "
   CHECK(sgd.lr() == 0.25);
   // Options at their limits are accepted.
   CHECK_NOTHROW(SGD<double>(params, SGDOptions(0).momentum(0.9).nesterov(true)));
-  CHECK_NOTHROW(Adam<double>(params, AdamOptions(0.01).betas(0, 0).eps(0)));
-  CHECK_NOTHROW(Rprop<double>(params, RpropOptions(0.01).step_sizes(0, 0)));
+  CHECK_NOTHROW(Adam<double>(params, AdamOptions(0.01).betas({0, 0}).eps(0)));
+  CHECK_NOTHROW(Rprop<double>(params, RpropOptions(0.01).step_sizes({0, 0})));
 }
 
 namespace {

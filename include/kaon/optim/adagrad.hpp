@@ -4,24 +4,47 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 
-#include "kaon/backend/cpu/backend.hpp"
+#include "kaon/backend/backend.hpp"
 #include "kaon/core/macros.hpp"
 #include "kaon/optim/optimizer.hpp"
 
 namespace kaon::optim {
 
-/// Adagrad's options: AdagradOptions(0.01).lr_decay(0).weight_decay(0)
-/// .initial_accumulator_value(0).eps(1e-10).
+/// Adagrad's options, as torch::optim::AdagradOptions: AdagradOptions(0.01).lr_decay(0)
+/// .weight_decay(0).initial_accumulator_value(0).eps(1e-10). Each setter has a getter of the
+/// same name.
 struct AdagradOptions {
+ public:
   explicit AdagradOptions(double lr = 1e-2) : lr_(lr) {}
+  AdagradOptions& lr(double v) { return lr_ = v, *this; }
   AdagradOptions& lr_decay(double v) { return lr_decay_ = v, *this; }
   AdagradOptions& weight_decay(double v) { return weight_decay_ = v, *this; }
   AdagradOptions& initial_accumulator_value(double v) {
     return initial_accumulator_value_ = v, *this;
   }
   AdagradOptions& eps(double v) { return eps_ = v, *this; }
+  [[nodiscard]] double lr() const { return lr_; }
+  [[nodiscard]] double lr_decay() const { return lr_decay_; }
+  [[nodiscard]] double weight_decay() const { return weight_decay_; }
+  [[nodiscard]] double initial_accumulator_value() const { return initial_accumulator_value_; }
+  [[nodiscard]] double eps() const { return eps_; }
+
+ private:
   double lr_, lr_decay_ = 0, weight_decay_ = 0, initial_accumulator_value_ = 0, eps_ = 1e-10;
+};
+
+/// Adagrad's state of one parameter, as PyTorch's.
+template <class T, class D>
+struct AdagradParamState {
+  std::int64_t step = 0;
+  Tensor<T, D> sum;
+  template <class Self, class F>
+  static void fields(Self& s, F&& f) {
+    f("step", s.step);
+    f("sum", s.sum);
+  }
 };
 
 namespace fn {
@@ -37,42 +60,45 @@ struct AdagradUpdate {
 };
 }  // namespace fn
 
+/// Adagrad (Duchi et al.) over one parameter list or over groups with their own options.
 template <class T = float, class D = cpu>
-class Adagrad : public Optimizer<T, D> {
+class Adagrad : public detail::OptimizerImpl<T, D, AdagradOptions, AdagradParamState<T, D>> {
+  using Base = detail::OptimizerImpl<T, D, AdagradOptions, AdagradParamState<T, D>>;
+
  public:
+  using typename Base::ParamGroup;
+
   Adagrad(std::vector<Tensor<T, D>> params, AdagradOptions options = AdagradOptions())
-      : Optimizer<T, D>(std::move(params), options.lr_, "Adagrad"), options(options) {
-    KAON_CHECK(options.lr_decay_ >= 0, ValueError,
-               "Adagrad: invalid lr_decay value: ", options.lr_decay_);
-    KAON_CHECK(options.weight_decay_ >= 0, ValueError,
-               "Adagrad: invalid weight_decay value: ", options.weight_decay_);
-    KAON_CHECK(
-        options.initial_accumulator_value_ >= 0, ValueError,
-        "Adagrad: invalid initial_accumulator_value value: ", options.initial_accumulator_value_);
-    KAON_CHECK(options.eps_ >= 0, ValueError, "Adagrad: invalid epsilon value: ", options.eps_);
-    for (std::size_t i = 0; i < this->params_.size(); ++i) {  // PyTorch creates the state eagerly
-      this->state(i, "step", [] { return zeros<T, D>({}); });
-      this->state(i, "sum", [&] {
-        return full<T, D>(this->params_[i].shape(),
-                          static_cast<T>(options.initial_accumulator_value_));
-      });
-    }
-  }
+      : Adagrad(Base::one_group(std::move(params), options)) {}
   Adagrad(std::vector<Tensor<T, D>> params, double lr)
       : Adagrad(std::move(params), AdagradOptions(lr)) {}
+  explicit Adagrad(std::vector<ParamGroup> groups) : Base(std::move(groups), "Adagrad") {
+    std::size_t i = 0;
+    for (const auto& group : this->param_groups()) {
+      const auto& o = group.options();
+      KAON_CHECK(o.lr_decay() >= 0, ValueError, "Adagrad: invalid lr_decay value: ", o.lr_decay());
+      KAON_CHECK(o.weight_decay() >= 0, ValueError,
+                 "Adagrad: invalid weight_decay value: ", o.weight_decay());
+      KAON_CHECK(
+          o.initial_accumulator_value() >= 0, ValueError,
+          "Adagrad: invalid initial_accumulator_value value: ", o.initial_accumulator_value());
+      KAON_CHECK(o.eps() >= 0, ValueError, "Adagrad: invalid epsilon value: ", o.eps());
+      for (const auto& p : group.params())  // PyTorch makes the state at construction
+        this->state(i++).sum = full<T, D>(p.shape(), static_cast<T>(o.initial_accumulator_value()));
+    }
+  }
 
   void step() override {
-    this->update_each([&](std::size_t i, Tensor<T, D>& p, const Tensor<T, D>& g) {
-      auto& sum = this->state(i, "sum", [&] { return detail::zeros_like_param(p); });
-      const double step = this->next_step(i);
-      const double clr = this->lr_ / (1 + (step - 1) * options.lr_decay_);
-      const fn::AdagradUpdate<T> f{static_cast<T>(clr), static_cast<T>(options.weight_decay_),
-                                   static_cast<T>(options.eps_)};
+    this->update_each([](const AdagradOptions& o, AdagradParamState<T, D>& s, Tensor<T, D>& p,
+                         const Tensor<T, D>& g) {
+      auto& sum = detail::ensure_zeros(s.sum, p);
+      const double step = static_cast<double>(++s.step);
+      const double clr = o.lr() / (1 + (step - 1) * o.lr_decay());
+      const fn::AdagradUpdate<T> f{static_cast<T>(clr), static_cast<T>(o.weight_decay()),
+                                   static_cast<T>(o.eps())};
       backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), sum.data_ptr());
     });
   }
-
-  AdagradOptions options;
 };
 
 }  // namespace kaon::optim

@@ -5,30 +5,67 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <tuple>
 
-#include "kaon/backend/cpu/backend.hpp"
+#include "kaon/backend/backend.hpp"
 #include "kaon/core/macros.hpp"
 #include "kaon/optim/optimizer.hpp"
 
 namespace kaon::optim {
 
-/// Adam's options: AdamOptions(1e-3).betas(0.9, 0.999).eps(1e-8).weight_decay(0).amsgrad(false).
-struct AdamOptions {
-  explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
-  AdamOptions& betas(double b1, double b2) { return beta1_ = b1, beta2_ = b2, *this; }
-  AdamOptions& eps(double v) { return eps_ = v, *this; }
-  AdamOptions& weight_decay(double v) { return weight_decay_ = v, *this; }
-  AdamOptions& amsgrad(bool v) { return amsgrad_ = v, *this; }
-  double lr_, beta1_ = 0.9, beta2_ = 0.999, eps_ = 1e-8, weight_decay_ = 0;
+namespace detail {
+/// The options Adam and AdamW share; each setter returns the options it was called on, and has
+/// a getter of the same name.
+template <class Derived>
+struct AdamOptionsBase {
+ public:
+  Derived& lr(double v) { return lr_ = v, self(); }
+  /// (beta1, beta2): `.betas({0.9, 0.999})`.
+  Derived& betas(const std::tuple<double, double>& v) { return betas_ = v, self(); }
+  Derived& eps(double v) { return eps_ = v, self(); }
+  Derived& weight_decay(double v) { return weight_decay_ = v, self(); }
+  Derived& amsgrad(bool v) { return amsgrad_ = v, self(); }
+  [[nodiscard]] double lr() const { return lr_; }
+  [[nodiscard]] std::tuple<double, double> betas() const { return betas_; }
+  [[nodiscard]] double eps() const { return eps_; }
+  [[nodiscard]] double weight_decay() const { return weight_decay_; }
+  [[nodiscard]] bool amsgrad() const { return amsgrad_; }
+
+ protected:
+  AdamOptionsBase(double lr, double weight_decay) : lr_(lr), weight_decay_(weight_decay) {}
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+  double lr_;
+  std::tuple<double, double> betas_{0.9, 0.999};
+  double eps_ = 1e-8, weight_decay_;
   bool amsgrad_ = false;
 };
-/// AdamW's options; its weight decay defaults to 0.01, as PyTorch's.
-struct AdamWOptions : AdamOptions {
-  explicit AdamWOptions(double lr = 1e-3) : AdamOptions(lr) { weight_decay_ = 0.01; }
-  AdamWOptions& betas(double b1, double b2) { return AdamOptions::betas(b1, b2), *this; }
-  AdamWOptions& eps(double v) { return AdamOptions::eps(v), *this; }
-  AdamWOptions& weight_decay(double v) { return AdamOptions::weight_decay(v), *this; }
-  AdamWOptions& amsgrad(bool v) { return AdamOptions::amsgrad(v), *this; }
+}  // namespace detail
+
+/// Adam's options, as torch::optim::AdamOptions:
+/// AdamOptions(1e-3).betas({0.9, 0.999}).eps(1e-8).weight_decay(0).amsgrad(false).
+struct AdamOptions : detail::AdamOptionsBase<AdamOptions> {
+  explicit AdamOptions(double lr = 1e-3) : AdamOptionsBase(lr, 0) {}
+};
+/// AdamW's options, the same as Adam's except that weight decay defaults to 0.01, as PyTorch's.
+struct AdamWOptions : detail::AdamOptionsBase<AdamWOptions> {
+  explicit AdamWOptions(double lr = 1e-3) : AdamOptionsBase(lr, 1e-2) {}
+};
+
+/// Adam's and AdamW's state of one parameter, as PyTorch's.
+template <class T, class D>
+struct AdamParamState {
+  std::int64_t step = 0;
+  Tensor<T, D> exp_avg, exp_avg_sq, max_exp_avg_sq;  // max_exp_avg_sq: with AMSGrad only
+  template <class Self, class F>
+  static void fields(Self& s, F&& f) {
+    f("step", s.step);
+    f("exp_avg", s.exp_avg);
+    f("exp_avg_sq", s.exp_avg_sq);
+    f("max_exp_avg_sq", s.max_exp_avg_sq);
+  }
 };
 
 namespace fn {
@@ -65,71 +102,90 @@ struct AdamUpdate {
 }  // namespace fn
 
 namespace detail {
-template <class T, class D>
-class AdamBase : public Optimizer<T, D> {
+/// Adam's update over its own options type; `decoupled` picks AdamW's weight decay.
+template <class T, class D, class Options>
+class AdamBase : public OptimizerImpl<T, D, Options, AdamParamState<T, D>> {
+  using Base = OptimizerImpl<T, D, Options, AdamParamState<T, D>>;
+
  public:
-  AdamBase(std::vector<Tensor<T, D>> params, AdamOptions options, bool decoupled, const char* name)
-      : Optimizer<T, D>(std::move(params), options.lr_, name),
-        options(options),
-        decoupled_(decoupled) {
-    KAON_CHECK(options.eps_ >= 0, ValueError, name, ": invalid epsilon value: ", options.eps_);
-    KAON_CHECK(options.beta1_ >= 0 && options.beta1_ < 1, ValueError, name,
-               ": invalid beta parameter at index 0: ", options.beta1_);
-    KAON_CHECK(options.beta2_ >= 0 && options.beta2_ < 1, ValueError, name,
-               ": invalid beta parameter at index 1: ", options.beta2_);
-    KAON_CHECK(options.weight_decay_ >= 0, ValueError, name,
-               ": invalid weight_decay value: ", options.weight_decay_);
-  }
+  using typename Base::ParamGroup;
 
   void step() override {
-    this->update_each([&](std::size_t i, Tensor<T, D>& p, const Tensor<T, D>& g) {
-      auto zeros = [&] { return zeros_like_param(p); };
-      auto& m = this->state(i, "exp_avg", zeros);
-      auto& v = this->state(i, "exp_avg_sq", zeros);
-      const double step = this->next_step(i);
-      const double bc1 = 1 - std::pow(options.beta1_, step);
-      const double bc2 = 1 - std::pow(options.beta2_, step);
-      const fn::AdamUpdate<T> f{
-          static_cast<T>(options.beta1_),
-          static_cast<T>(1 - options.beta1_),
-          static_cast<T>(options.beta2_),
-          static_cast<T>(1 - options.beta2_),
-          static_cast<T>(options.eps_),
-          static_cast<T>(decoupled_ ? 0.0 : options.weight_decay_),
-          static_cast<T>(decoupled_ ? 1 - this->lr_ * options.weight_decay_ : 1.0),
-          static_cast<T>(this->lr_ / bc1),
-          static_cast<T>(std::sqrt(bc2))};
-      if (options.amsgrad_)
+    this->update_each([decoupled = decoupled_](const Options& o, AdamParamState<T, D>& s,
+                                               Tensor<T, D>& p, const Tensor<T, D>& g) {
+      auto& m = ensure_zeros(s.exp_avg, p);
+      auto& v = ensure_zeros(s.exp_avg_sq, p);
+      const double step = static_cast<double>(++s.step);
+      const auto [beta1, beta2] = o.betas();
+      const double bc1 = 1 - std::pow(beta1, step);
+      const double bc2 = 1 - std::pow(beta2, step);
+      const fn::AdamUpdate<T> f{static_cast<T>(beta1),
+                                static_cast<T>(1 - beta1),
+                                static_cast<T>(beta2),
+                                static_cast<T>(1 - beta2),
+                                static_cast<T>(o.eps()),
+                                static_cast<T>(decoupled ? 0.0 : o.weight_decay()),
+                                static_cast<T>(decoupled ? 1 - o.lr() * o.weight_decay() : 1.0),
+                                static_cast<T>(o.lr() / bc1),
+                                static_cast<T>(std::sqrt(bc2))};
+      if (o.amsgrad())
         backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(),
-                             this->state(i, "max_exp_avg_sq", zeros).data_ptr());
+                             ensure_zeros(s.max_exp_avg_sq, p).data_ptr());
       else
         backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr());
     });
   }
 
-  AdamOptions options;
+ protected:
+  AdamBase(std::vector<ParamGroup> groups, bool decoupled, const char* name)
+      : Base(std::move(groups), name), decoupled_(decoupled) {
+    for (const auto& group : this->param_groups()) {
+      const auto& o = group.options();
+      const auto [beta1, beta2] = o.betas();
+      KAON_CHECK(o.eps() >= 0, ValueError, name, ": invalid epsilon value: ", o.eps());
+      KAON_CHECK(beta1 >= 0 && beta1 < 1, ValueError, name,
+                 ": invalid beta parameter at index 0: ", beta1);
+      KAON_CHECK(beta2 >= 0 && beta2 < 1, ValueError, name,
+                 ": invalid beta parameter at index 1: ", beta2);
+      KAON_CHECK(o.weight_decay() >= 0, ValueError, name,
+                 ": invalid weight_decay value: ", o.weight_decay());
+    }
+  }
+  AdamBase(std::vector<Tensor<T, D>> params, Options options, bool decoupled, const char* name)
+      : AdamBase(Base::one_group(std::move(params), std::move(options)), decoupled, name) {}
 
  private:
-  bool decoupled_;
+  const bool decoupled_;
 };
 }  // namespace detail
 
-/// Adam (Kingma and Ba), with L2 weight decay added to the gradient.
+/// Adam (Kingma and Ba), with L2 weight decay added to the gradient:
+/// `Adam<float>(model.parameters(), AdamOptions(1e-3).betas({0.9, 0.999}))`.
 template <class T = float, class D = cpu>
-class Adam : public detail::AdamBase<T, D> {
+class Adam : public detail::AdamBase<T, D, AdamOptions> {
+  using Base = detail::AdamBase<T, D, AdamOptions>;
+
  public:
+  using typename Base::ParamGroup;
+
   Adam(std::vector<Tensor<T, D>> params, AdamOptions options = AdamOptions())
-      : detail::AdamBase<T, D>(std::move(params), options, false, "Adam") {}
+      : Base(std::move(params), options, false, "Adam") {}
   Adam(std::vector<Tensor<T, D>> params, double lr) : Adam(std::move(params), AdamOptions(lr)) {}
+  explicit Adam(std::vector<ParamGroup> groups) : Base(std::move(groups), false, "Adam") {}
 };
 
 /// AdamW (Loshchilov and Hutter): weight decay applied to the parameters directly.
 template <class T = float, class D = cpu>
-class AdamW : public detail::AdamBase<T, D> {
+class AdamW : public detail::AdamBase<T, D, AdamWOptions> {
+  using Base = detail::AdamBase<T, D, AdamWOptions>;
+
  public:
+  using typename Base::ParamGroup;
+
   AdamW(std::vector<Tensor<T, D>> params, AdamWOptions options = AdamWOptions())
-      : detail::AdamBase<T, D>(std::move(params), options, true, "AdamW") {}
+      : Base(std::move(params), options, true, "AdamW") {}
   AdamW(std::vector<Tensor<T, D>> params, double lr) : AdamW(std::move(params), AdamWOptions(lr)) {}
+  explicit AdamW(std::vector<ParamGroup> groups) : Base(std::move(groups), true, "AdamW") {}
 };
 
 }  // namespace kaon::optim

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Learning-rate schedulers, as torch.optim.lr_scheduler: StepLR, ExponentialLR and
-// ReduceLROnPlateau. Call step() once per epoch, after the optimiser's steps.
+// ReduceLROnPlateau. Call step() once per epoch, after the optimiser's steps. Each scheduler
+// updates every parameter group's learning rate, as PyTorch's.
 #pragma once
 
-#include <cmath>
+#include <algorithm>
+#include <cstdint>
 #include <limits>
 
 #include "kaon/optim/optimizer.hpp"
 
 namespace kaon::optim {
 
-/// Multiplies the learning rate by gamma every step_size epochs.
+/// Multiplies every group's learning rate by gamma every step_size epochs.
 template <class T = float, class D = cpu>
 class StepLR {
  public:
@@ -20,8 +22,10 @@ class StepLR {
   }
   void step() {
     ++epoch_;
-    if (epoch_ % step_size_ == 0) opt_.set_lr(opt_.lr() * gamma_);
+    if (epoch_ % step_size_ != 0) return;
+    for (std::size_t g = 0; g < opt_.num_param_groups(); ++g) opt_.set_lr(g, opt_.lr(g) * gamma_);
   }
+  /// The first group's learning rate.
   [[nodiscard]] double get_last_lr() const { return opt_.lr(); }
 
  private:
@@ -30,12 +34,15 @@ class StepLR {
   double gamma_;
 };
 
-/// Multiplies the learning rate by gamma every epoch.
+/// Multiplies every group's learning rate by gamma every epoch.
 template <class T = float, class D = cpu>
 class ExponentialLR {
  public:
   ExponentialLR(Optimizer<T, D>& opt, double gamma) : opt_(opt), gamma_(gamma) {}
-  void step() { opt_.set_lr(opt_.lr() * gamma_); }
+  void step() {
+    for (std::size_t g = 0; g < opt_.num_param_groups(); ++g) opt_.set_lr(g, opt_.lr(g) * gamma_);
+  }
+  /// The first group's learning rate.
   [[nodiscard]] double get_last_lr() const { return opt_.lr(); }
 
  private:
@@ -43,32 +50,47 @@ class ExponentialLR {
   double gamma_;
 };
 
-/// ReduceLROnPlateau's options (mode "min" or "max", relative or absolute threshold).
+/// ReduceLROnPlateau's options (mode "min" or "max", relative or absolute threshold):
+/// ReduceLROnPlateauOptions().factor(0.5).patience(2). Each setter has a getter of the same name.
 struct ReduceLROnPlateauOptions {
+ public:
+  /// Mode "max": the metric should grow (an accuracy); the default, "min", a loss.
   ReduceLROnPlateauOptions& mode_max(bool v) { return max_ = v, *this; }
   ReduceLROnPlateauOptions& factor(double v) { return factor_ = v, *this; }
   ReduceLROnPlateauOptions& patience(std::int64_t v) { return patience_ = v, *this; }
   ReduceLROnPlateauOptions& threshold(double v) { return threshold_ = v, *this; }
+  /// threshold_mode "abs" instead of the default "rel".
   ReduceLROnPlateauOptions& threshold_mode_abs(bool v) { return abs_ = v, *this; }
   ReduceLROnPlateauOptions& cooldown(std::int64_t v) { return cooldown_ = v, *this; }
   ReduceLROnPlateauOptions& min_lr(double v) { return min_lr_ = v, *this; }
   ReduceLROnPlateauOptions& eps(double v) { return eps_ = v, *this; }
+  [[nodiscard]] bool mode_max() const { return max_; }
+  [[nodiscard]] double factor() const { return factor_; }
+  [[nodiscard]] std::int64_t patience() const { return patience_; }
+  [[nodiscard]] double threshold() const { return threshold_; }
+  [[nodiscard]] bool threshold_mode_abs() const { return abs_; }
+  [[nodiscard]] std::int64_t cooldown() const { return cooldown_; }
+  [[nodiscard]] double min_lr() const { return min_lr_; }
+  [[nodiscard]] double eps() const { return eps_; }
+
+ private:
   bool max_ = false, abs_ = false;
   double factor_ = 0.1, threshold_ = 1e-4, min_lr_ = 0, eps_ = 1e-8;
   std::int64_t patience_ = 10, cooldown_ = 0;
 };
 
-/// Cuts the learning rate by `factor` when a metric has not improved for `patience` epochs.
+/// Cuts every group's learning rate by `factor` when a metric has not improved for `patience`
+/// epochs.
 template <class T = float, class D = cpu>
 class ReduceLROnPlateau {
  public:
   explicit ReduceLROnPlateau(Optimizer<T, D>& opt,
                              ReduceLROnPlateauOptions options = ReduceLROnPlateauOptions())
       : opt_(opt), o_(options) {
-    KAON_CHECK(options.factor_ < 1, ValueError, "ReduceLROnPlateau: factor should be < 1.0, got ",
-               options.factor_);
-    best_ = o_.max_ ? -std::numeric_limits<double>::infinity()
-                    : std::numeric_limits<double>::infinity();
+    KAON_CHECK(options.factor() < 1, ValueError, "ReduceLROnPlateau: factor should be < 1.0, got ",
+               options.factor());
+    best_ = o_.mode_max() ? -std::numeric_limits<double>::infinity()
+                          : std::numeric_limits<double>::infinity();
   }
   /// Feeds the epoch's metric (a validation loss, say).
   void step(double metric) {
@@ -82,19 +104,23 @@ class ReduceLROnPlateau {
       --cooldown_counter_;
       bad_epochs_ = 0;
     }
-    if (bad_epochs_ > o_.patience_) {
-      const double lr = opt_.lr(), new_lr = std::max(lr * o_.factor_, o_.min_lr_);
-      if (lr - new_lr > o_.eps_) opt_.set_lr(new_lr);
-      cooldown_counter_ = o_.cooldown_;
+    if (bad_epochs_ > o_.patience()) {
+      for (std::size_t g = 0; g < opt_.num_param_groups(); ++g) {
+        const double lr = opt_.lr(g), new_lr = std::max(lr * o_.factor(), o_.min_lr());
+        if (lr - new_lr > o_.eps()) opt_.set_lr(g, new_lr);
+      }
+      cooldown_counter_ = o_.cooldown();
       bad_epochs_ = 0;
     }
   }
+  /// The first group's learning rate.
   [[nodiscard]] double get_last_lr() const { return opt_.lr(); }
 
  private:
   bool better(double a) const {
-    if (o_.max_) return o_.abs_ ? a > best_ + o_.threshold_ : a > best_ * (1 + o_.threshold_);
-    return o_.abs_ ? a < best_ - o_.threshold_ : a < best_ * (1 - o_.threshold_);
+    const double t = o_.threshold();
+    if (o_.mode_max()) return o_.threshold_mode_abs() ? a > best_ + t : a > best_ * (1 + t);
+    return o_.threshold_mode_abs() ? a < best_ - t : a < best_ * (1 - t);
   }
   Optimizer<T, D>& opt_;
   ReduceLROnPlateauOptions o_;

@@ -4,22 +4,46 @@
 // gradient's sign moves the parameter. torch.optim.Rprop's update.
 #pragma once
 
-#include "kaon/backend/cpu/backend.hpp"
+#include <cstdint>
+#include <tuple>
+
+#include "kaon/backend/backend.hpp"
 #include "kaon/core/macros.hpp"
 #include "kaon/optim/optimizer.hpp"
 
 namespace kaon::optim {
 
-/// Rprop's options: RpropOptions(0.01).etas(0.5, 1.2).step_sizes(1e-6, 50).
+/// Rprop's options, as torch::optim::RpropOptions:
+/// RpropOptions(0.01).etas({0.5, 1.2}).step_sizes({1e-6, 50}). Each setter has a getter of the
+/// same name.
 struct RpropOptions {
+ public:
   explicit RpropOptions(double lr = 1e-2) : lr_(lr) {}
-  RpropOptions& etas(double minus, double plus) {
-    return etaminus_ = minus, etaplus_ = plus, *this;
+  RpropOptions& lr(double v) { return lr_ = v, *this; }
+  /// (etaminus, etaplus): the factors that shrink and grow the step sizes.
+  RpropOptions& etas(const std::tuple<double, double>& v) { return etas_ = v, *this; }
+  /// (min, max): the bounds of the step sizes.
+  RpropOptions& step_sizes(const std::tuple<double, double>& v) { return step_sizes_ = v, *this; }
+  [[nodiscard]] double lr() const { return lr_; }
+  [[nodiscard]] std::tuple<double, double> etas() const { return etas_; }
+  [[nodiscard]] std::tuple<double, double> step_sizes() const { return step_sizes_; }
+
+ private:
+  double lr_;
+  std::tuple<double, double> etas_{0.5, 1.2}, step_sizes_{1e-6, 50};
+};
+
+/// Rprop's state of one parameter, as PyTorch's: the last gradient and the step sizes.
+template <class T, class D>
+struct RpropParamState {
+  std::int64_t step = 0;
+  Tensor<T, D> prev, step_size;
+  template <class Self, class F>
+  static void fields(Self& s, F&& f) {
+    f("step", s.step);
+    f("prev", s.prev);
+    f("step_size", s.step_size);
   }
-  RpropOptions& step_sizes(double min, double max) {
-    return step_min_ = min, step_max_ = max, *this;
-  }
-  double lr_, etaminus_ = 0.5, etaplus_ = 1.2, step_min_ = 1e-6, step_max_ = 50;
 };
 
 namespace fn {
@@ -41,34 +65,43 @@ struct RpropUpdate {
 };
 }  // namespace fn
 
+/// Rprop over one parameter list or over groups with their own options.
 template <class T = float, class D = cpu>
-class Rprop : public Optimizer<T, D> {
+class Rprop : public detail::OptimizerImpl<T, D, RpropOptions, RpropParamState<T, D>> {
+  using Base = detail::OptimizerImpl<T, D, RpropOptions, RpropParamState<T, D>>;
+
  public:
+  using typename Base::ParamGroup;
+
   Rprop(std::vector<Tensor<T, D>> params, RpropOptions options = RpropOptions())
-      : Optimizer<T, D>(std::move(params), options.lr_, "Rprop"), options(options) {
-    KAON_CHECK(options.etaminus_ > 0 && options.etaminus_ < 1 && options.etaplus_ > 1, ValueError,
-               "Rprop: invalid eta values: ", options.etaminus_, ", ", options.etaplus_,
-               " (expected 0 < etaminus < 1 < etaplus)");
-    KAON_CHECK(options.step_min_ >= 0 && options.step_min_ <= options.step_max_, ValueError,
-               "Rprop: invalid step sizes: ", options.step_min_, ", ", options.step_max_);
-  }
+      : Rprop(Base::one_group(std::move(params), options)) {}
   Rprop(std::vector<Tensor<T, D>> params, double lr) : Rprop(std::move(params), RpropOptions(lr)) {}
+  explicit Rprop(std::vector<ParamGroup> groups) : Base(std::move(groups), "Rprop") {
+    for (const auto& group : this->param_groups()) {
+      const auto [etaminus, etaplus] = group.options().etas();
+      const auto [step_min, step_max] = group.options().step_sizes();
+      KAON_CHECK(etaminus > 0 && etaminus < 1 && etaplus > 1, ValueError,
+                 "Rprop: invalid eta values: ", etaminus, ", ", etaplus,
+                 " (expected 0 < etaminus < 1 < etaplus)");
+      KAON_CHECK(step_min >= 0 && step_min <= step_max, ValueError,
+                 "Rprop: invalid step sizes: ", step_min, ", ", step_max);
+    }
+  }
 
   void step() override {
-    this->update_each([&](std::size_t i, Tensor<T, D>& p, const Tensor<T, D>& g) {
-      this->next_step(i);
-      auto& prev = this->state(i, "prev", [&] { return detail::zeros_like_param(p); });
-      auto& step = this->state(i, "step_size",
-                               [&] { return full<T, D>(p.shape(), static_cast<T>(this->lr_)); });
-      const fn::RpropUpdate<T> f{
-          static_cast<T>(options.etaminus_), static_cast<T>(options.etaplus_),
-          static_cast<T>(options.step_min_), static_cast<T>(options.step_max_)};
+    this->update_each([](const RpropOptions& o, RpropParamState<T, D>& s, Tensor<T, D>& p,
+                         const Tensor<T, D>& g) {
+      ++s.step;
+      auto& prev = detail::ensure_zeros(s.prev, p);
+      if (!s.step_size.defined()) s.step_size = full<T, D>(p.shape(), static_cast<T>(o.lr()));
+      const auto [etaminus, etaplus] = o.etas();
+      const auto [step_min, step_max] = o.step_sizes();
+      const fn::RpropUpdate<T> f{static_cast<T>(etaminus), static_cast<T>(etaplus),
+                                 static_cast<T>(step_min), static_cast<T>(step_max)};
       backend<D>::for_each(p.numel(), f, p.data_ptr(), g.data_ptr(), prev.data_ptr(),
-                           step.data_ptr());
+                           s.step_size.data_ptr());
     });
   }
-
-  RpropOptions options;
 };
 
 }  // namespace kaon::optim
