@@ -168,7 +168,7 @@ def round_ratio(rounds, num, den, rate=False):
 
 
 def targets_table(rounds):
-    """Issue 8, item 3: (target, measured, met, what) rows; measured is None where not measured."""
+    """Issues 8 and 26: (target, measured, met, what) rows; measured is None where not measured."""
 
     def kaon_over_floor(name):
         return round_ratio(rounds, f"{name}/kaon", f"{name}/eigen_floor")
@@ -180,14 +180,17 @@ def targets_table(rounds):
         return (target, value, value is not None and ok(value), what)
 
     rows = []
-    for name in ("mlp_step", "mlp_step_rprop"):
+    # mlp_step: 10x LibTorch (issue 26, item 7); mlp_step_rprop keeps issue 8's 6x.
+    for name, lead in (("mlp_step", 10), ("mlp_step_rprop", 6)):
         rows.append(row(f"`{name}` within 1.5× of the Eigen floor", kaon_over_floor(name),
                         lambda v: v <= 1.5, "kaon/floor time"))
-        rows.append(row(f"`{name}` at least 6× faster than LibTorch", torch_over_kaon(name),
-                        lambda v: v >= 6, "LibTorch/kaon time"))
-    for name in ("inference_small", "projectile"):
-        rows.append(row(f"`{name}` within 1.5× of the Eigen floor", kaon_over_floor(name),
-                        lambda v: v <= 1.5, "kaon/floor time"))
+        rows.append(row(f"`{name}` at least {lead}× faster than LibTorch", torch_over_kaon(name),
+                        lambda v, lead=lead: v >= lead, "LibTorch/kaon time"))
+    rows.append(row("`inference_small` within 1.5× of the Eigen floor",
+                    kaon_over_floor("inference_small"), lambda v: v <= 1.5, "kaon/floor time"))
+    # Issue 26, item 2: without implicit deferred evaluation projectile may take up to 1.6x.
+    rows.append(row("`projectile` within 1.6× of the Eigen floor", kaon_over_floor("projectile"),
+                    lambda v: v <= 1.6, "kaon/floor time"))
     rows.append(row("`linreg_step` at least 10× faster than LibTorch", torch_over_kaon("linreg_step"),
                     lambda v: v >= 10, "LibTorch/kaon time"))
     rows.append(row("`mlp_medium` within 1.2× of the Eigen floor", kaon_over_floor("mlp_medium"),
@@ -309,7 +312,7 @@ def report(args):
         add("  is `torch.optim.Rprop`'s single-tensor update written in LibTorch ops.")
         add("")
 
-    add("## Issue 8's targets")
+    add("## Targets (issues 8 and 26)")
     add("")
     if cmp:
         add("| target | measured | |")

@@ -7,7 +7,6 @@
 #include <type_traits>
 
 #include "kaon/autograd/function.hpp"
-#include "kaon/ops/binary_map.hpp"
 #include "kaon/ops/elementwise.hpp"
 #include "kaon/ops/functors.hpp"
 

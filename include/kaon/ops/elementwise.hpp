@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The one entry point of every element-wise op: broadcast the inputs, make the output, plan
-// the strided loop and hand it with a functor to backend<Device>.
+// the strided loop and hand it with a functor to backend<Device>. detail::binary maps a binary
+// functor over two tensors, or a tensor and a scalar, in the compute type of PyTorch's
+// promotion rules; the ops of ops/binary.hpp and the in-place operators build on it.
 #pragma once
 
 #include <array>
@@ -9,9 +11,33 @@
 #include "kaon/autograd/node.hpp"
 #include "kaon/backend/backend.hpp"
 #include "kaon/core/tensor.hpp"
-#include "kaon/ops/elementwise_plan.hpp"
+#include "kaon/ops/functors.hpp"
 
 namespace kaon::detail {
+
+inline void check_broadcasts_to(const char* op, const Shape& in, const Shape& out) {
+  KAON_CHECK(broadcast_shapes(in, out, op) == out, ShapeError, op, ": cannot broadcast ", in,
+             " to the output shape ", out);
+}
+
+/// The loop of an element-wise op writing a tensor of this shape and these strides from the
+/// inputs, broadcast to that shape (which they must fit).
+template <class D, class... In>
+StridedPlan<1 + sizeof...(In)> plan_into(const char* op, const Shape& shape, const Shape& strides,
+                                         bool contiguous, const Tensor<In, D>&... in) {
+  constexpr int N = 1 + sizeof...(In);
+  StridedPlan<N> p;
+  if (contiguous && ((in.is_contiguous() && in.shape() == shape) && ...)) {
+    p.numel = shape.numel();
+    p.sizes[0] = p.numel;
+    for (int k = 0; k < N; ++k) p.strides[k][0] = 1;
+    p.linear = true;
+    return p;
+  }
+  (check_broadcasts_to(op, in.shape(), shape), ...);
+  return make_plan<N>(
+      shape, std::array<Shape, N>{strides, broadcast_strides(in.shape(), in.strides(), shape)...});
+}
 
 /// True when x partly overlaps out in memory (same storage, both dense, ranges intersecting,
 /// not the very same elements in the same order): an in-place result would depend on loop order.
@@ -95,6 +121,45 @@ Tensor<Out, D> map(const char* op, const F& f, const Tensor<In0, D>& in0,
   Tensor<Out, D> out(broadcast_all(op, in0.shape(), in.shape()...));
   apply_into(op, out, f, in0, in...);
   return out;
+}
+
+/// The compute type of a binary op on A and B; true division and float math lift ints.
+template <class A, class B, bool FloatMath>
+using binary_compute_t = std::conditional_t<FloatMath, float_t<promote_t<A, B>>, promote_t<A, B>>;
+
+/// The functor a binary op computing in C applies to its tensor operands: F<C> itself for two
+/// tensors, F<C> with the scalar operand bound on its side for a tensor and a scalar.
+template <template <class> class F, class C, class L, class R>
+auto bind_scalar(const L& a, const R& b) {
+  if constexpr (is_tensor_v<L> && is_tensor_v<R>)
+    return F<C>{};
+  else if constexpr (is_tensor_v<L>)
+    return fn::BindRight<F<C>, C>{F<C>{}, static_cast<C>(b)};
+  else
+    return fn::BindLeft<F<C>, C>{F<C>{}, static_cast<C>(a)};
+}
+
+template <template <class> class F, bool FloatMath = false, class A, class B, class D>
+auto binary(const char* op, const Tensor<A, D>& a, const Tensor<B, D>& b) {
+  using C = binary_compute_t<A, B, FloatMath>;
+  using Out = std::invoke_result_t<F<C>, C, C>;
+  return map<Out, D>(op, F<C>{}, a, b);
+}
+
+template <template <class> class F, bool FloatMath = false, class T, class D, Scalar S>
+auto binary(const char* op, const Tensor<T, D>& a, S s) {
+  using P = promote_scalar_t<T, S>;
+  using C = std::conditional_t<FloatMath, float_t<P>, P>;
+  using Out = std::invoke_result_t<F<C>, C, C>;
+  return map<Out, D>(op, bind_scalar<F, C>(a, s), a);
+}
+
+template <template <class> class F, bool FloatMath = false, class T, class D, Scalar S>
+auto binary(const char* op, S s, const Tensor<T, D>& a) {
+  using P = promote_scalar_t<T, S>;
+  using C = std::conditional_t<FloatMath, float_t<P>, P>;
+  using Out = std::invoke_result_t<F<C>, C, C>;
+  return map<Out, D>(op, bind_scalar<F, C>(s, a), a);
 }
 
 }  // namespace kaon::detail

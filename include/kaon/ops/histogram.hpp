@@ -7,7 +7,6 @@
 #include <cstdint>
 
 #include "kaon/autograd/engine.hpp"
-#include "kaon/backend/cpu/backend.hpp"
 #include "kaon/core/error.hpp"
 #include "kaon/core/tensor.hpp"
 #include "kaon/ops/binary.hpp"
