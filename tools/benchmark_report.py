@@ -1,16 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Helpers of tools/run_benchmarks.sh (standard library only).
-
-    benchmark_report.py compile-command COMPILE_COMMANDS.json SOURCE
-        prints, one argument per line, the compiler and flags CMake uses for SOURCE, without
-        its -o, -c and dependency-file options and without the source itself;
+"""The report of tools/run_benchmarks.sh (standard library only).
 
     benchmark_report.py report --results DIR --out RESULTS.md ...
         reads the Google Benchmark JSON files in DIR (workloads_roundN.json,
-        compare_roundN.json, cuda_*.json), verify.txt and compile_times.tsv, and writes
-        RESULTS.md: machine, figures (median of the rounds' medians, with their range), the
-        ratios kaon against LibTorch and the Eigen floor, issue 8's targets, compile times.
+        compare_roundN.json, cuda_*.json) and verify.txt, and writes RESULTS.md: machine,
+        figures (median of the rounds' medians, with their range), the ratios kaon against
+        LibTorch and the Eigen floor, issue 8's targets. The compile times are
+        tools/compile_time.sh's: the block it spliced between <!-- compile-time:begin --> and
+        <!-- compile-time:end --> in the old RESULTS.md is carried over unchanged.
 """
 
 import argparse
@@ -38,13 +36,16 @@ WORKLOADS = [
     ("read_inputs", "read add_new's a and b once, write nothing (no kaon code: the machine)"),
 ]
 IMPLS = ["kaon", "libtorch", "eigen_floor"]
+COMPILE_TIME_MARKERS = ("<!-- compile-time:begin -->", "<!-- compile-time:end -->")
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
-# ---- compile-command -------------------------------------------------------------------------
+# ---- compile flags ---------------------------------------------------------------------------
 
 
 def compile_command(db_path, source):
+    """The compiler and flags CMake uses for SOURCE, without its -o, -c and dependency-file
+    options and without the source itself."""
     source = str(pathlib.Path(source).resolve())
     for entry in json.loads(pathlib.Path(db_path).read_text()):
         if str(pathlib.Path(entry["directory"], entry["file"]).resolve()) != source:
@@ -206,6 +207,20 @@ def targets_table(rounds):
     return rows
 
 
+def compile_time_block(path):
+    """The lines from the compile-time begin marker to its end marker in PATH, or []."""
+    path = pathlib.Path(path)
+    if not path.exists():
+        return []
+    lines = path.read_text().splitlines()
+    begin, end = COMPILE_TIME_MARKERS
+    try:
+        first = lines.index(begin)
+        return lines[first:lines.index(end, first) + 1]
+    except ValueError:
+        return []
+
+
 def report(args):
     results = pathlib.Path(args.results)
     workloads = combine(read_rounds(results, "workloads"))
@@ -361,31 +376,11 @@ def report(args):
                     f"{fmt_time(cpu) if cpu else ''} | {f'{cpu / seconds:.2f}×' if cpu else ''} |")
     add("")
 
-    add("## Compile times")
-    add("")
-    times = results / "compile_times.tsv"
-    if times.exists() and times.read_text().strip():
-        add("Wall time of a compilation (`/usr/bin/time -f %e`, `-c`), with the compiler and flags")
-        add("CMake uses for that kind of source (`-O0` appended where shown): the median of three")
-        add("compilations one after the other, and the three.")
+    # tools/compile_time.sh owns its block; rewriting the rest must not lose it.
+    block = compile_time_block(args.out)
+    if block:
+        lines.extend(block)
         add("")
-        add("| what | seconds (median) | the three |")
-        add("|---|---|---|")
-        commands = []
-        for line in times.read_text().splitlines():
-            label, seconds, command = line.split("\t", 2)
-            runs = [float(s) for s in seconds.split()]
-            add(f"| {label} | {median(runs):.2f} | {', '.join(f'{r:.2f}' for r in runs)} |")
-            commands.append(f"# {label}\n{command.strip()} -c <source>")
-        add("")
-        add("The commands:")
-        add("")
-        add("```sh")
-        add("\n".join(commands))
-        add("```")
-    else:
-        add("Not measured.")
-    add("")
 
     pathlib.Path(args.out).write_text("\n".join(lines))
     print(f"wrote {args.out}")
@@ -394,9 +389,6 @@ def report(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    cc = sub.add_parser("compile-command")
-    cc.add_argument("db")
-    cc.add_argument("source")
     rp = sub.add_parser("report")
     rp.add_argument("--results", required=True)
     rp.add_argument("--out", required=True)
@@ -405,9 +397,6 @@ def main():
         rp.add_argument(f"--{option}", default="")
     rp.add_argument("--verify", default="not-run")
     args = parser.parse_args()
-    if args.command == "compile-command":
-        print("\n".join(compile_command(args.db, args.source)))
-        return 0
     report(args)
     return 0
 

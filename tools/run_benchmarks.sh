@@ -8,17 +8,17 @@
 #      first checks that kaon, LibTorch and the Eigen floor give the same losses; where nvcc
 #      and a GPU (nvidia-smi -L) are both present, builds and runs bench_cuda_workloads, the
 #      same workloads on kaon::cuda timed with CUDA events, for a CPU/GPU table;
-#   3. times the compilation of examples/penguins_regression/main.cpp, of a program that only
-#      includes <kaon/kaon.hpp>, and, for reference, of empty programs including <torch/torch.h>
-#      and <Eigen/Dense>, with the compiler and flags CMake uses;
-#   4. writes benchmarks/RESULTS.md (tools/benchmark_report.py): machine, date, commit,
-#      compiler, figures, ratios, issue 8's targets, compile times, and the CUDA section.
+#   3. writes benchmarks/RESULTS.md (tools/benchmark_report.py): machine, date, commit,
+#      compiler, figures, ratios, issue 8's targets, and the CUDA section;
+#   4. runs tools/compile_time.sh (issue 26), which times the compilation of kaon programs,
+#      their LibTorch twins and every example TU at -O0 and -O2 and splices its section into
+#      RESULTS.md between <!-- compile-time:begin/end --> markers (step 3 keeps that block).
 #
 #   bash tools/run_benchmarks.sh
 #
 # Environment:
 #   KAON_NO_APT=1            skip apt-get (cmake g++ ninja-build libeigen3-dev libbenchmark-dev
-#                            python3)
+#                            python3 libplplot-dev)
 #   KAON_WITH_LIBTORCH=1     also install libtorch-dev and OpenBLAS (libopenblas0, which Debian
 #                            recommends for it: without it LibTorch's GEMM is the reference
 #                            BLAS, 20x slower); bench_compare is built whenever Debian's
@@ -27,6 +27,8 @@
 #   KAON_BENCH_ROUNDS=3      rounds of 5 repetitions
 #   KAON_BENCH_DIR=...       build tree (default build/bench)
 #   KAON_BENCH_JOBS=...      parallel compile jobs (default: nproc)
+#   KAON_NO_COMPILE_TIME=1   skip step 4; KAON_COMPILE_REPS and the other settings of
+#                            tools/compile_time.sh pass through to it
 # Works from any directory and can be run again. Benchmarks are timed, so run it on an
 # otherwise idle machine.
 set -euo pipefail
@@ -56,7 +58,8 @@ summary() {
 }
 trap summary EXIT
 
-packages=(cmake g++ ninja-build libeigen3-dev libbenchmark-dev python3)
+# PLplot for step 4: the examples' TUs are timed as they build with their plots.
+packages=(cmake g++ ninja-build libeigen3-dev libbenchmark-dev python3 libplplot-dev)
 if [[ "${KAON_WITH_LIBTORCH:-0}" == 1 ]]; then
   packages+=(libtorch-dev libopenblas0)
 fi
@@ -83,13 +86,11 @@ stage="configure ($bench_dir)"
 kaon_fresh_if_generator_changed "$bench_dir" "$generator"
 mkdir -p "$bench_dir"  # the configure log goes beside it, before CMake has made the tree
 kaon_log "Configuring $bench_dir ($generator, Release, benchmarks)"
-# The examples are configured (not built) only so that compile_commands.json holds the command
-# that compiles examples/penguins_regression/main.cpp.
 cmake -S "$repo_root" -B "$bench_dir" -G "$generator" \
   -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
   -DKAON_BUILD_TESTS=OFF \
-  -DKAON_BUILD_EXAMPLES=ON \
+  -DKAON_BUILD_EXAMPLES=OFF \
   -DKAON_BUILD_BENCHMARKS=ON \
   -DKAON_INSTALL=OFF \
   "-DKAON_BENCHMARK_LIBTORCH=$libtorch" \
@@ -161,64 +162,10 @@ if ((${#cuda_benches[@]})); then
   done
 fi
 
-# ---- Compile times ---------------------------------------------------------------------------
-
-stage="compile times"
-kaon_log "Timing compilation"
-compile_dir="$results_dir/compile"
-mkdir -p "$compile_dir"
-printf '#include <kaon/kaon.hpp>\nint main() {}\n' >"$compile_dir/kaon_only.cpp"
-printf '#include <torch/torch.h>\nint main() {}\n' >"$compile_dir/torch_only.cpp"
-printf '#include <Eigen/Dense>\nint main() {}\n' >"$compile_dir/eigen_only.cpp"
-compile_db="$bench_dir/compile_commands.json"
-compile_times="$results_dir/compile_times.tsv"
-: >"$compile_times"
-
-# time_compile LABEL FLAGS_SOURCE EXTRA_FLAGS SOURCE: compiles SOURCE three times with the
-# compiler and flags CMake used for FLAGS_SOURCE (its -o/-c/dependency options dropped), then
-# EXTRA_FLAGS, and records the three wall times; the report gives their median (one compilation
-# alone varies by a second or more on a busy machine).
-time_compile() {
-  local label="$1" flags_source="$2" extra="$3" source="$4" seconds round
-  local -a command times=()
-  mapfile -t command < <(python3 tools/benchmark_report.py compile-command "$compile_db" \
-    "$flags_source")
-  if ((${#command[@]} == 0)); then
-    echo "no compile command for $flags_source; skipping '$label'" >&2
-    return 0
-  fi
-  for round in 1 2 3; do
-    # shellcheck disable=SC2086  # EXTRA_FLAGS is a list of flags
-    if ! seconds="$(cd "$bench_dir" && { /usr/bin/time -f %e "${command[@]}" $extra -c "$source" \
-      -o "$compile_dir/out.o" 2>&1 >/dev/null; } | tail -n 1)"; then
-      echo "compiling '$label' failed (round $round): $seconds" >&2
-      return 0
-    fi
-    times+=("$seconds")
-  done
-  printf '%s\t%s\t%s\n' "$label" "${times[*]}" "${command[*]} $extra" >>"$compile_times"
-  echo "$label: ${times[*]} s"
-}
-
-penguins="$repo_root/examples/penguins_regression/main.cpp"
-time_compile "examples/penguins_regression/main.cpp (Release, as CMake builds it)" \
-  "$penguins" "" "$penguins"
-time_compile "examples/penguins_regression/main.cpp (-O0)" "$penguins" "-O0" "$penguins"
-time_compile "program including only <kaon/kaon.hpp> (-O0)" \
-  benchmarks/workloads.cpp "-O0" "$compile_dir/kaon_only.cpp"
-time_compile "program including only <kaon/kaon.hpp> (Release)" \
-  benchmarks/workloads.cpp "" "$compile_dir/kaon_only.cpp"
-if ((have_compare)); then
-  time_compile "empty program including <torch/torch.h> (-O0)" \
-    benchmarks/compare/libtorch_impl.cpp "-O0" "$compile_dir/torch_only.cpp"
-fi
-time_compile "empty program including <Eigen/Dense> (-O0)" \
-  benchmarks/workloads.cpp "-O0" "$compile_dir/eigen_only.cpp"
-rm -f "$compile_dir/out.o"
-
 # ---- Report ----------------------------------------------------------------------------------
 
 stage="writing $report"
+compile_db="$bench_dir/compile_commands.json"  # the flags of the benchmarks, for the report
 compiler="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$bench_dir/CMakeCache.txt")"
 commit="$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git -C "$repo_root" status --porcelain 2>/dev/null)" ]]; then
@@ -251,4 +198,13 @@ python3 tools/benchmark_report.py report \
 libbenchmark-dev), LibTorch $(package_version libtorch-dev) with BLAS ${blas:-unknown}" \
   --verify "$verify_status" \
   --gpu "$gpu"
+
+# ---- Compile times ---------------------------------------------------------------------------
+
+# Its packages are this script's, installed above (LibTorch's side only where it is installed).
+if [[ "${KAON_NO_COMPILE_TIME:-0}" != 1 ]]; then
+  stage="compile times (tools/compile_time.sh)"
+  kaon_log "Timing compilation (tools/compile_time.sh)"
+  KAON_NO_APT=1 bash tools/compile_time.sh
+fi
 stage="done"
