@@ -19,25 +19,6 @@ namespace kaon::autograd {
 namespace detail {
 
 template <class D>
-Grad<D> add_grads(Grad<D>&& a, Grad<D>&& b) {
-  if (std::holds_alternative<std::monostate>(a)) return std::move(b);
-  if (std::holds_alternative<std::monostate>(b)) return std::move(a);
-  return std::visit(
-      [](auto&& x, auto&& y) -> Grad<D> {
-        using X = std::decay_t<decltype(x)>;
-        using Y = std::decay_t<decltype(y)>;
-        if constexpr (std::is_same_v<X, std::monostate> || std::is_same_v<Y, std::monostate>) {
-          return {};
-        } else if constexpr (std::is_same_v<X, Y>) {
-          return x + y;
-        } else {
-          return x + y.template to<typename X::value_type>();
-        }
-      },
-      std::move(a), std::move(b));
-}
-
-template <class D>
 struct Root {
   std::shared_ptr<Node<D>> node;
   Grad<D> grad;
@@ -96,7 +77,7 @@ std::vector<Grad<D>> run_backward(std::vector<Root<D>> roots, bool retain_graph,
   std::priority_queue<NodePtr, std::vector<NodePtr>, decltype(later)> ready(later);
   for (auto& r : roots)
     if (r.node)
-      r.node->engine.buffer = add_grads<D>(std::move(r.node->engine.buffer), std::move(r.grad));
+      r.node->engine.buffer = r.node->add(std::move(r.node->engine.buffer), std::move(r.grad));
   for (auto& r : roots)
     if (r.node && r.node->engine.deps == 0) {
       r.node->engine.deps = -1;  // queued once
@@ -110,7 +91,7 @@ std::vector<Grad<D>> run_backward(std::vector<Root<D>> roots, bool retain_graph,
     n->engine.buffer = {};
     if (n->engine.is_target) captured[n->engine.target] = g;
     if (auto m = n->retained.lock(); m && !std::holds_alternative<std::monostate>(g))
-      m->grad = add_grads<D>(std::move(m->grad), Grad<D>(g));
+      m->grad = n->add(std::move(m->grad), Grad<D>(g));
     const bool run = !std::holds_alternative<std::monostate>(g) &&
                      (targets.empty() || (n->engine.needed && !n->is_accumulator()));
     GradList<D> outs;
@@ -122,7 +103,7 @@ std::vector<Grad<D>> run_backward(std::vector<Root<D>> roots, bool retain_graph,
       NodePtr child = n->next_edges[i].get();
       if (!child) continue;
       if (i < outs.size() && !std::holds_alternative<std::monostate>(outs[i]))
-        child->engine.buffer = add_grads<D>(std::move(child->engine.buffer), std::move(outs[i]));
+        child->engine.buffer = child->add(std::move(child->engine.buffer), std::move(outs[i]));
       if (--child->engine.deps == 0) ready.push(child);
     }
   }

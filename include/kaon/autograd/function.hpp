@@ -178,6 +178,9 @@ struct AccumulateGrad final : Node<D> {
   [[nodiscard]] const char* name() const override { return "AccumulateGrad"; }
   [[nodiscard]] bool is_accumulator() const override { return true; }
   GradList<D> apply(Grad<D>&& g) override;
+  Grad<D> add(Grad<D>&& a, Grad<D>&& b) const override {
+    return add_grads<T, D>(name(), std::move(a), std::move(b));
+  }
   Tensor<T, D> leaf;
 };
 
@@ -219,6 +222,9 @@ struct FunctionNode final : Node<D> {
       out[i] = grads_in[i];
     }
     return out;
+  }
+  Grad<D> add(Grad<D>&& a, Grad<D>&& b) const override {
+    return add_grads<T, D>(name(), std::move(a), std::move(b));
   }
   void release_saved() override { ctx.release(); }
   Context<D, typename fields_of<Derived>::type> ctx;

@@ -66,6 +66,9 @@ struct Node : std::enable_shared_from_this<Node<D>> {
   [[nodiscard]] virtual const char* name() const = 0;
   /// Gradients for the inputs, one per entry of next_edges (monostate where none flows).
   virtual GradList<D> apply(Grad<D>&& grad_output) = 0;
+  /// a + b, two gradients of this node's result (either may be none). A node knows its
+  /// result's element type, so a program compiles the sum only for the types it uses.
+  virtual Grad<D> add(Grad<D>&& a, Grad<D>&& b) const = 0;
   /// Frees what the node saved for backward (after a backward without retain_graph).
   virtual void release_saved() {}
   /// True for the nodes that accumulate into a leaf's grad().
@@ -86,6 +89,18 @@ struct Node : std::enable_shared_from_this<Node<D>> {
     Grad<D> buffer;
   } engine;
 };
+
+/// a + b for gradients of a Tensor<T, D> result, either of which may be none (Node::add).
+template <class T, class D>
+Grad<D> add_grads(const char* node, Grad<D>&& a, Grad<D>&& b) {
+  if (std::holds_alternative<std::monostate>(a)) return std::move(b);
+  if (std::holds_alternative<std::monostate>(b)) return std::move(a);
+  using G = Tensor<T, D>;
+  KAON_CHECK(std::holds_alternative<G>(a) && std::holds_alternative<G>(b), Error, node,
+             ": a gradient of another element type than the result's (", dtype_name<T>(),
+             ") reached the node");
+  return std::get<G>(a) + std::get<G>(b);
+}
 
 namespace detail {
 /// Room left after a node, in its pool block, for its shared_ptr control block.

@@ -47,6 +47,9 @@ struct CastBackward final : autograd::Node<D> {
   autograd::GradList<D> apply(autograd::Grad<D>&& g) override {
     return {std::get<Tensor<To, D>>(g).template cast<From>()};
   }
+  autograd::Grad<D> add(autograd::Grad<D>&& a, autograd::Grad<D>&& b) const override {
+    return autograd::add_grads<To, D>(name(), std::move(a), std::move(b));
+  }
 };
 }  // namespace ops
 
