@@ -15,7 +15,7 @@ using kaon::Shape;
 using kaon::Tensor;
 using Path = kaon::detail::ElementwisePath;
 
-/// The path a + b into out takes.
+/// The path a op b into out takes.
 Path path_of(const Tensor<float>& out, const Tensor<float>& a, const Tensor<float>& b) {
   return kaon::detail::elementwise_path(kaon::detail::plan_into<kaon::cpu>(
       "add", out.shape(), out.strides(), out.is_contiguous(), a, b));
@@ -31,16 +31,17 @@ float at(const Tensor<float>& x, std::int64_t i) {
   return x.data_ptr()[off - x.storage_offset()];
 }
 
-/// out = a * 2 + b computed one element at a time, a and b broadcast to out's shape.
+/// out = a * 2 - b computed one element at a time, a and b broadcast to out's shape.
 std::vector<float> expected(const Shape& shape, const Tensor<float>& a, const Tensor<float>& b) {
   const auto ae = a.expand(shape), be = b.expand(shape);
   std::vector<float> want(static_cast<std::size_t>(shape.numel()));
   for (std::int64_t i = 0; i < shape.numel(); ++i)
-    want[static_cast<std::size_t>(i)] = at(ae, i) * 2.0f + at(be, i);
+    want[static_cast<std::size_t>(i)] = at(ae, i) * 2.0f - at(be, i);
   return want;
 }
 
-/// Checks a * 2 + b, new and written into a strided view, takes `path` and holds the right values.
+/// Checks that a * 2 - b (not commutative, so swapped operands show) takes `path` and holds the
+/// right values.
 void check(const Tensor<float>& a, const Tensor<float>& b, Path path) {
   for (const int threads : {1, 2}) {
     kaon_test::ThreadCountGuard guard;
@@ -49,7 +50,7 @@ void check(const Tensor<float>& a, const Tensor<float>& b, Path path) {
     const auto shape = kaon::detail::broadcast_shapes(a2.shape(), b.shape(), "add");
     const Tensor<float> out(shape);
     REQUIRE(path_of(out, a2, b) == path);
-    const auto got = a2 + b;
+    const auto got = a2 - b;
     CHECK(got.to_vector() == expected(shape, a, b));
   }
 }

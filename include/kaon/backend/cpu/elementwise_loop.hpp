@@ -13,7 +13,9 @@
 //                   | back to back: a row, a column or a      | elements (several short rows, or
 //                   | scalar against a matrix, a transposed   | a part of a long one); an input's
 //                   | input                                   | part as it lies when dense, else
-//                   |                                         | gathered into a buffer
+//                   |                                         | gathered into a buffer; a column
+//                   |                                         | against rows of 16 or more is
+//                   |                                         | bound into f (Bound)
 //   general strided | anything else: rank 3 or more after     | each row of the plan in blocks;
 //                   | merging dims, or an output that is a    | inputs gathered, the output
 //                   | strided view (in-place ops on views)    | written through a buffer
@@ -25,6 +27,7 @@
 #include <array>
 #include <cstdint>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "kaon/backend/backend.hpp"
@@ -78,8 +81,16 @@ struct BlockBuffer {
     if (col_step == 1 && (n == 1 || row_step == inner)) return x;
     const std::int64_t len = n * inner;
     if (x == filled_from && len <= filled_len) return buf.data();
-    for (std::int64_t q = 0; q < n; ++q)
-      for (std::int64_t j = 0; j < inner; ++j) buf[q * inner + j] = x[q * row_step + j * col_step];
+    for (std::int64_t q = 0; q < n; ++q) {
+      const In* src = x + q * row_step;
+      In* dst = buf.data() + q * inner;
+      if (col_step == 0)  // a value per row: a fill, which vectorises
+        std::fill_n(dst, inner, *src);
+      else if (col_step == 1)
+        std::copy_n(src, inner, dst);
+      else
+        for (std::int64_t j = 0; j < inner; ++j) dst[j] = src[j * col_step];
+    }
     filled_from = x, filled_len = len;
     return buf.data();
   }
@@ -131,11 +142,68 @@ void contiguous_path(std::int64_t n, Out* out, const F& f, const In*... in) {
   });
 }
 
+/// f with its first or second argument fixed (Pos 0 or 1), so a row whose input repeats one
+/// value keeps it in a register: filling a block with it would cost a store per element, as
+/// much as the result's own.
+template <class F, class A, int Pos>
+struct Bound {
+  F f;
+  A a;
+  template <class B0, class... B>
+  KAON_HOST_DEVICE auto operator()(B0 b0, B... b) const {
+    if constexpr (Pos == 0)
+      return f(a, b0, b...);
+    else
+      return f(b0, a, b...);
+  }
+};
+
+/// Rows at least this long bind a repeated input into f; shorter ones are gathered in blocks.
+inline constexpr std::int64_t kBoundRow = 16;
+
+/// Rows whose first input (or, for a binary op, second) is one value per row, a column, and
+/// whose other inputs are dense along the row: the projectile's (100, 1) x (1000), x minus a
+/// column of means. False (nothing done) otherwise.
+template <class Out, class F, class In0, class... Rest, std::size_t... K>
+bool column_rows(const StridedPlan<2 + sizeof...(Rest)>& p, std::int64_t r0, std::int64_t r1,
+                 Out* out, const F& f, std::index_sequence<K...>, const In0* first,
+                 const Rest*... rest) {
+  const std::int64_t inner = p.sizes[1];
+  if (inner < kBoundRow) return false;
+  if (p.strides[1][1] == 0 && ((p.strides[K + 2][1] == 1) && ...)) {
+    for (std::int64_t r = r0; r < r1; ++r)
+      dense_run(out + r * inner, inner, Bound<F, In0, 0>{f, first[r * p.strides[1][0]]},
+                (rest + r * p.strides[K + 2][0])...);
+    return true;
+  }
+  if constexpr (sizeof...(Rest) == 1) {
+    if (p.strides[1][1] == 1 && p.strides[2][1] == 0) {
+      const auto bind_second = [&](const auto* second) {
+        using In1 = std::remove_cv_t<std::remove_reference_t<decltype(*second)>>;
+        for (std::int64_t r = r0; r < r1; ++r)
+          dense_run(out + r * inner, inner, Bound<F, In1, 1>{f, second[r * p.strides[2][0]]},
+                    first + r * p.strides[1][0]);
+      };
+      (bind_second(rest), ...);
+      return true;
+    }
+  }
+  return false;
+}
+
 /// Broadcast-rows path: rows [r0, r1) of a rank-2 plan whose output rows lie back to back.
 template <class Out, class F, std::size_t... K, class... In>
 void broadcast_rows_path(const StridedPlan<1 + sizeof...(In)>& p, std::int64_t r0, std::int64_t r1,
                          Out* out, const F& f, std::index_sequence<K...>, const In*... in) {
   const std::int64_t inner = p.sizes[1];
+  if constexpr (sizeof...(In) >= 2)
+    if (column_rows(p, r0, r1, out, f, std::make_index_sequence<sizeof...(In) - 1>{}, in...))
+      return;
+  if (((p.strides[K + 1][1] == 1) && ...)) {  // rows against rows: each a dense run
+    for (std::int64_t r = r0; r < r1; ++r)
+      dense_run(out + r * inner, inner, f, (in + r * p.strides[K + 1][0])...);
+    return;
+  }
   std::tuple<BlockBuffer<In>...> buffers;
   if (inner * 2 <= kBlock) {  // short rows: kBlock / inner of them make one block
     const std::int64_t k = kBlock / inner;
