@@ -48,18 +48,28 @@ struct NarrowGrads {
 /// Most inputs (k) and outputs (p) of the two layers linear_relu_linear_cpu takes.
 inline constexpr std::int64_t kNarrowMaxEnds = 4;
 
-/// One 64-byte vector of T, a block of rows (GCC's vector extension, which Clang and nvcc's
-/// host compiler share; without AVX-512 the compiler splits it into narrower vectors). Passed
-/// by reference only: a vector argument by value changes the ABI and draws -Wpsabi.
+/// Bytes of one vector register: the kernels' block of rows fills one. A wider GCC vector than
+/// the target has is emulated through the stack (a 64-byte block on AVX2 ran 7x slower).
+#if defined(__AVX512F__)
+inline constexpr int kLaneBytes = 64;
+#elif defined(__AVX__)
+inline constexpr int kLaneBytes = 32;
+#else
+inline constexpr int kLaneBytes = 16;
+#endif
+
+/// One vector register of T, a block of rows (GCC's vector extension, which Clang and nvcc's
+/// host compiler share). Passed by reference only: a vector argument by value changes the ABI
+/// and draws -Wpsabi.
 template <class T>
 struct Lanes;
 template <>
 struct Lanes<float> {
-  typedef float type __attribute__((vector_size(64)));
+  typedef float type __attribute__((vector_size(kLaneBytes)));
 };
 template <>
 struct Lanes<double> {
-  typedef double type __attribute__((vector_size(64)));
+  typedef double type __attribute__((vector_size(kLaneBytes)));
 };
 
 /// Columns of a [n, cols] matrix (either layout) as `width` >= cols rows of n_pad elements

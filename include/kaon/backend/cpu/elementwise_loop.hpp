@@ -199,13 +199,14 @@ void broadcast_rows_path(const StridedPlan<1 + sizeof...(In)>& p, std::int64_t r
   if constexpr (sizeof...(In) >= 2)
     if (column_rows(p, r0, r1, out, f, std::make_index_sequence<sizeof...(In) - 1>{}, in...))
       return;
-  if (((p.strides[K + 1][1] == 1) && ...)) {  // rows against rows: each a dense run
+  const bool long_rows = inner * 2 > kBlock;
+  if (long_rows && ((p.strides[K + 1][1] == 1) && ...)) {  // rows against rows: dense runs
     for (std::int64_t r = r0; r < r1; ++r)
       dense_run(out + r * inner, inner, f, (in + r * p.strides[K + 1][0])...);
     return;
   }
   std::tuple<BlockBuffer<In>...> buffers;
-  if (inner * 2 <= kBlock) {  // short rows: kBlock / inner of them make one block
+  if (!long_rows) {  // short rows: kBlock / inner of them make one block
     const std::int64_t k = kBlock / inner;
     for (std::int64_t r = r0; r < r1; r += k) {
       const std::int64_t n = std::min(k, r1 - r);
