@@ -101,11 +101,35 @@ add_cell() {
   cell_mode+=("$mode") cell_out+=("$out") cell_cmd+=("$joined")
 }
 
+# kaon's precompiled mode (kaon::precompiled): the library is compiled here once per -O level,
+# untimed, with the programs' own flags, as a CMake build of kaon::precompiled would; each
+# program is then compiled with KAON_PRECOMPILED and linked against it.
+precompiled_lib() {
+  local opt="$1" lib="$work/lib/libkaon_precompiled_$1.a" objects=() source object
+  mkdir -p "$work/lib"
+  for source in src/precompiled_*.cpp; do
+    object="$work/lib/$(basename "$source" .cpp)_$opt.o"
+    "$cxx" "${kaon_flags[@]/OPT/-$opt}" -DKAON_PRECOMPILED "${extra[@]}" -c "$source" \
+      -o "$object" &
+    objects+=("$object")
+  done
+  wait
+  ar rcs "$lib" "${objects[@]}"
+}
+
 for opt in "${opts[@]}"; do
+  if [[ -z "$only" || "precompiled" =~ $only || "tensors_autograd mlp" =~ $only ]]; then
+    kaon_log "Building the precompiled library at -$opt (untimed)"
+    precompiled_lib "$opt"
+  fi
   for program in "${programs[@]}"; do
     out="$work/bin/${program}_kaon_$opt"
     add_cell program "$program" kaon "$opt" link "$out" "$cxx" "${kaon_flags[@]}" "${extra[@]}" \
       "benchmarks/compile_time/$program.cpp" -o "$out" -pthread
+    out="$work/bin/${program}_precompiled_$opt"
+    add_cell program "$program" precompiled "$opt" link "$out" "$cxx" "${kaon_flags[@]}" \
+      -DKAON_PRECOMPILED "${extra[@]}" "benchmarks/compile_time/$program.cpp" -o "$out" \
+      "$work/lib/libkaon_precompiled_$opt.a" -pthread
     if ((have_torch)); then
       out="$work/bin/${program}_libtorch_$opt"
       add_cell program "$program" libtorch "$opt" link "$out" "$cxx" "${torch_flags[@]}" \
@@ -254,6 +278,10 @@ sizes=()
 mlp_kaon="$work/bin/mlp_kaon_O2" mlp_torch="$work/bin/mlp_libtorch_O2"
 if [[ -x "$mlp_kaon" ]]; then
   sizes+=("$(size_row "kaon \`mlp\`" "$mlp_kaon")")
+  if [[ -x "$work/bin/mlp_precompiled_O2" ]]; then
+    sizes+=("$(size_row "kaon \`mlp\`, precompiled mode (the library's ops linked in)" \
+      "$work/bin/mlp_precompiled_O2")")
+  fi
   if [[ -x "$mlp_torch" ]]; then
     sizes+=("$(size_row "LibTorch \`mlp\`" "$mlp_torch")")
     torch_cpu="$(ldd "$mlp_torch" | awk '$1 ~ /^libtorch_cpu\.so/ { print $3 }')"
@@ -322,6 +350,8 @@ fi
         print ""
         if (!have_torch)
           print "LibTorch is not installed (Debian: `libtorch-dev`): its side is not measured.\n"
+        print "Header-only (`kaon::kaon`):"
+        print ""
         print "| program | kaon -O0 | kaon -O2 | LibTorch -O0 | LibTorch -O2 | kaon/LibTorch at -O2 | target | |"
         print "|---|---|---|---|---|---|---|---|"
         for (i = 1; i <= n["program"]; ++i) {
@@ -336,15 +366,32 @@ fi
             (ratio >= 0) ? sprintf("%.2f×", ratio) : "–", goal, verdict
         }
         print ""
+        print "Precompiled mode (`kaon::precompiled`: compiled with `-DKAON_PRECOMPILED` and linked"
+        print "against `libkaon_precompiled.a`, built beforehand with the same flags and not timed):"
+        print ""
+        print "| program | -O0 | -O2 | /LibTorch at -O2 | target | |"
+        print "|---|---|---|---|---|---|"
+        ptarget["mlp"] = 0.15
+        for (i = 1; i <= n["program"]; ++i) {
+          p = order["program", i]
+          k2 = cell(p, "precompiled", "O2"); l2 = cell(p, "libtorch", "O2")
+          ratio = (num(k2) && num(l2) && l2 > 0) ? k2 / l2 : -1
+          goal = (p in ptarget) ? sprintf("≤ %.2f×", ptarget[p]) : "–"
+          verdict = "–"
+          if ((p in ptarget) && ratio >= 0) verdict = (ratio <= ptarget[p]) ? "met" : "**missed**"
+          printf "| `%s` | %s | %s | %s | %s | %s |\n", p, sec(cell(p, "precompiled", "O0")),
+            sec(k2), (ratio >= 0) ? sprintf("%.2f×", ratio) : "–", goal, verdict
+        }
+        print ""
         print "What each prints at -O2. `tensors_autograd` has fixed inputs, so kaon and LibTorch agree"
         print "to float rounding; `mlp` starts from each library'"'"'s own random weights and `readme_first`"
         print "draws from each library'"'"'s own random stream, so there they only look alike."
         print ""
-        print "| program | kaon | LibTorch |"
-        print "|---|---|---|"
+        print "| program | kaon | kaon precompiled | LibTorch |"
+        print "|---|---|---|---|"
         for (i = 1; i <= n["program"]; ++i) {
           p = order["program", i]
-          printf "| `%s` | `%s` | %s |\n", p, out[p, "kaon", "O2"],
+          printf "| `%s` | `%s` | `%s` | %s |\n", p, out[p, "kaon", "O2"], out[p, "precompiled", "O2"],
             ((p, "libtorch", "O2") in out) ? "`" out[p, "libtorch", "O2"] "`" : "–"
         }
         print ""

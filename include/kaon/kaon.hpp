@@ -71,4 +71,5 @@
 #include "kaon/optim/rmsprop.hpp"
 #include "kaon/optim/rprop.hpp"
 #include "kaon/optim/sgd.hpp"
+#include "kaon/precompiled.hpp"
 #include "kaon/version.hpp"

@@ -243,43 +243,61 @@ std::shared_ptr<Node<D>> gradient_edge(const Tensor<T, D>& t) {
   return acc;
 }
 
+namespace detail {
+/// What Function<Derived>::apply returns for these arguments: the type of Derived::forward.
+template <class Derived, class... Args>
+struct apply_result {
+  using type = decltype(Derived::forward(
+      std::declval<
+          Context<typename first_device<Args...>::type, typename fields_of<Derived>::type>&>(),
+      std::declval<const Args&>()...));
+};
+}  // namespace detail
+
 /// Base of ops with a hand-written backward; see the top of this header.
 template <class Derived>
 struct Function {
+  /// Runs Derived::forward and records a node when an input requires grad. Defined below, out
+  /// of the class, so that kaon/precompiled.hpp can declare its float/double instantiations.
   template <class... Args>
-  static auto apply(const Args&... args) {
-    using T = typename detail::first_float<Args...>::type;
-    using D = typename detail::first_device<Args...>::type;
-    static_assert(!std::is_void_v<D>, "Function::apply: needs at least one tensor argument");
-    using Ctx = Context<D, typename fields_of<Derived>::type>;
-    if constexpr (std::is_void_v<T>) {
+  static typename detail::apply_result<Derived, Args...>::type apply(const Args&... args);
+};
+
+template <class Derived>
+template <class... Args>
+typename detail::apply_result<Derived, Args...>::type Function<Derived>::apply(
+    const Args&... args) {
+  using T = typename detail::first_float<Args...>::type;
+  using D = typename detail::first_device<Args...>::type;
+  static_assert(!std::is_void_v<D>, "Function::apply: needs at least one tensor argument");
+  using Ctx = Context<D, typename fields_of<Derived>::type>;
+  if constexpr (std::is_void_v<T>) {
+    Ctx ctx(false);
+    return Derived::forward(ctx, args...);
+  } else {
+    if (!GradMode::is_enabled() || !(detail::records(args) || ...)) {
       Ctx ctx(false);
       return Derived::forward(ctx, args...);
-    } else {
-      if (!GradMode::is_enabled() || !(detail::records(args) || ...)) {
-        Ctx ctx(false);
-        return Derived::forward(ctx, args...);
-      }
-      auto made = make_node<FunctionNode<Derived, T, D>, D>();
-      auto* node = made.node;
-      auto add = [&](const auto& a) {
-        if constexpr (std::is_same_v<detail::bare_t<decltype(a)>, Tensor<T, D>>) {
-          node->ctx.add_input(a, detail::records(a));
-          node->next_edges.push_back(gradient_edge(a));
-        }
-      };
-      (add(args), ...);
-      Tensor<T, D> out = [&] {
-        NoGradGuard no_grad;
-        return Tensor<T, D>(Derived::forward(node->ctx, args...));
-      }();
-      node->ctx.finalize(out, node);
-      if (out.impl().autograd) out = out.detach();  // forward returned an input as is
-      out.impl().autograd = kaon::detail::make_pooled<AutogradMeta<D>>();
-      out.impl().autograd->grad_fn = std::move(made.owner);
-      return out;
     }
+    auto made = make_node<FunctionNode<Derived, T, D>, D>();
+    auto* node = made.node;
+    auto add = [&](const auto& a) {
+      if constexpr (std::is_same_v<detail::bare_t<decltype(a)>, Tensor<T, D>>) {
+        node->ctx.add_input(a, detail::records(a));
+        node->next_edges.push_back(gradient_edge(a));
+      }
+    };
+    (add(args), ...);
+    Tensor<T, D> out = [&] {
+      NoGradGuard no_grad;
+      return Tensor<T, D>(Derived::forward(node->ctx, args...));
+    }();
+    node->ctx.finalize(out, node);
+    if (out.impl().autograd) out = out.detach();  // forward returned an input as is
+    out.impl().autograd = kaon::detail::make_pooled<AutogradMeta<D>>();
+    out.impl().autograd->grad_fn = std::move(made.owner);
+    return out;
   }
-};
+}
 
 }  // namespace kaon::autograd
