@@ -7,4 +7,6 @@ namespace kaon {
 KAON_PRECOMPILED_OPS(KAON_DEFINE_DOUBLE, double)
 #define KAON_DEFINE(...) template __VA_ARGS__;
 KAON_PRECOMPILED_FUNCTIONS(KAON_DEFINE, double)
+#define KAON_DEFINE_CLASS(...) template class __VA_ARGS__;
+KAON_PRECOMPILED_CLASSES(KAON_DEFINE_CLASS, double)
 }  // namespace kaon

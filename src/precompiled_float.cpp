@@ -7,6 +7,8 @@ namespace kaon {
 KAON_PRECOMPILED_OPS(KAON_DEFINE_FLOAT, float)
 #define KAON_DEFINE(...) template __VA_ARGS__;
 KAON_PRECOMPILED_FUNCTIONS(KAON_DEFINE, float)
+#define KAON_DEFINE_CLASS(...) template class __VA_ARGS__;
+KAON_PRECOMPILED_CLASSES(KAON_DEFINE_CLASS, float)
 // The engine is one for both element types; its instantiation lives here.
 template std::vector<autograd::Grad<cpu>> autograd::detail::run_backward(
     std::vector<autograd::detail::Root<cpu>>, bool, bool,

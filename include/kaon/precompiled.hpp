@@ -18,8 +18,12 @@
 
 #include "kaon/autograd/engine.hpp"
 #include "kaon/autograd/function.hpp"
+#include "kaon/nn/activation.hpp"
+#include "kaon/nn/dropout.hpp"
+#include "kaon/nn/linear.hpp"
 #include "kaon/nn/loss.hpp"
 #include "kaon/nn/mlp.hpp"
+#include "kaon/nn/sequential.hpp"
 #include "kaon/ops/addmm.hpp"
 #include "kaon/ops/binary.hpp"
 #include "kaon/ops/copy.hpp"
@@ -31,6 +35,11 @@
 #include "kaon/ops/unary.hpp"
 #include "kaon/ops/view.hpp"
 #include "kaon/ops/where.hpp"
+#include "kaon/optim/adagrad.hpp"
+#include "kaon/optim/adam.hpp"
+#include "kaon/optim/rmsprop.hpp"
+#include "kaon/optim/rprop.hpp"
+#include "kaon/optim/sgd.hpp"
 
 /// X(Op, (parameters)) for every op kaon's functions apply to float/double tensors of type T.
 // clang-format off
@@ -119,6 +128,41 @@
   X(Tensor<T, cpu> matmul(const Tensor<T, cpu>&, const Tensor<T, cpu>&))
 // clang-format on
 
+/// X(class) for the tensor, the modules and the optimisers on tensors of type T. Their members
+/// defined in the class body may still be compiled in a program, for inlining; the others and
+/// the virtual functions come from the library.
+// clang-format off
+#define KAON_PRECOMPILED_CLASSES(X, T)                                                          \
+  X(Tensor<T, cpu>)                                                                            \
+  X(nn::Module<T, cpu>)                                                                        \
+  X(nn::Linear<T, cpu>)                                                                        \
+  X(nn::Sequential<T, cpu>)                                                                    \
+  X(nn::MLP<T, cpu>)                                                                           \
+  X(nn::ReLU<T, cpu>)                                                                          \
+  X(nn::Sigmoid<T, cpu>)                                                                       \
+  X(nn::Tanh<T, cpu>)                                                                          \
+  X(nn::Dropout<T, cpu>)                                                                       \
+  X(nn::detail::Elementwise<T, cpu, nn::detail::ReluFn>)                                      \
+  X(nn::detail::Elementwise<T, cpu, nn::detail::SigmoidFn>)                                   \
+  X(nn::detail::Elementwise<T, cpu, nn::detail::TanhFn>)                                      \
+  X(optim::detail::OptimizerImpl<T, cpu, optim::SGDOptions, optim::SGDParamState<T, cpu>>)     \
+  X(optim::detail::OptimizerImpl<T, cpu, optim::AdamOptions, optim::AdamParamState<T, cpu>>)   \
+  X(optim::detail::OptimizerImpl<T, cpu, optim::AdamWOptions, optim::AdamParamState<T, cpu>>)  \
+  X(optim::detail::OptimizerImpl<T, cpu, optim::AdagradOptions,                               \
+                                 optim::AdagradParamState<T, cpu>>)                            \
+  X(optim::detail::OptimizerImpl<T, cpu, optim::RMSpropOptions,                               \
+                                 optim::RMSpropParamState<T, cpu>>)                            \
+  X(optim::detail::OptimizerImpl<T, cpu, optim::RpropOptions, optim::RpropParamState<T, cpu>>) \
+  X(optim::detail::AdamBase<T, cpu, optim::AdamOptions>)                                       \
+  X(optim::detail::AdamBase<T, cpu, optim::AdamWOptions>)                                      \
+  X(optim::SGD<T, cpu>)                                                                        \
+  X(optim::Adam<T, cpu>)                                                                       \
+  X(optim::AdamW<T, cpu>)                                                                      \
+  X(optim::Adagrad<T, cpu>)                                                                    \
+  X(optim::RMSprop<T, cpu>)                                                                    \
+  X(optim::Rprop<T, cpu>)
+// clang-format on
+
 /// The instantiation of Op's apply for T, declared (`extern`) or defined (empty).
 #define KAON_PRECOMPILED_APPLY(extern_, T, Op, params) \
   extern_ template Tensor<T, cpu> autograd::Function<Op>::apply params;
@@ -132,6 +176,10 @@ KAON_PRECOMPILED_OPS(KAON_EXTERN_FLOAT, float)
 KAON_PRECOMPILED_OPS(KAON_EXTERN_DOUBLE, double)
 KAON_PRECOMPILED_FUNCTIONS(KAON_EXTERN, float)
 KAON_PRECOMPILED_FUNCTIONS(KAON_EXTERN, double)
+#define KAON_EXTERN_CLASS(...) extern template class __VA_ARGS__;
+KAON_PRECOMPILED_CLASSES(KAON_EXTERN_CLASS, float)
+KAON_PRECOMPILED_CLASSES(KAON_EXTERN_CLASS, double)
+#undef KAON_EXTERN_CLASS
 extern template std::vector<autograd::Grad<cpu>> autograd::detail::run_backward(
     std::vector<autograd::detail::Root<cpu>>, bool, bool,
     const std::vector<std::shared_ptr<autograd::Node<cpu>>>&);

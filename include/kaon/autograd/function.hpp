@@ -91,15 +91,10 @@ bool records(const X&) {
 
 }  // namespace detail
 
-/// What forward leaves for backward: saved tensors, the inputs' shapes and `fields`, the op's
-/// own plain values as named, typed members (Derived::Fields, when the op declares one):
-///
-///   struct Sum : Function<Sum> {
-///     struct Fields { std::optional<std::int64_t> dim; bool keepdim; };
-///     static ... forward(Context<D, Fields>& ctx, ...) { ctx.fields = {dim, keepdim}; ... }
-///   };
-template <class D, class Fields>
-class Context {
+/// What forward leaves for backward, apart from the op's own fields: saved tensors and the
+/// inputs' shapes. It does not depend on the op, so a program compiles it once per device.
+template <class D>
+class ContextBase {
  public:
   /// Saves tensors (inputs or the result) for backward; a no-op when nothing is recorded.
   template <class... Ts>
@@ -122,13 +117,12 @@ class Context {
   /// Shape of the i-th tensor argument of the op's type.
   [[nodiscard]] const Shape& input_shape(std::size_t i) const { return shapes_.at(i); }
 
-  /// The op's own plain values (Derived::Fields).
-  [[no_unique_address]] Fields fields{};
   /// Named plain values for user functions, as LibTorch's ctx->saved_data.
   std::unordered_map<std::string, std::any> saved_data;
 
   // Engine side.
-  explicit Context(bool recording, const char* name = "") : recording_(recording), name_(name) {}
+  explicit ContextBase(bool recording, const char* name = "")
+      : recording_(recording), name_(name) {}
   [[nodiscard]] bool recording() const { return recording_; }
   template <class T>
   void add_input(const Tensor<T, D>& t, bool needs) {
@@ -169,6 +163,21 @@ class Context {
   kaon::detail::SmallVector<bool, kInline> needs_;
 };
 
+/// ContextBase and `fields`, the op's own plain values as named, typed members
+/// (Derived::Fields, when the op declares one):
+///
+///   struct Sum : Function<Sum> {
+///     struct Fields { std::optional<std::int64_t> dim; bool keepdim; };
+///     static ... forward(Context<D, Fields>& ctx, ...) { ctx.fields = {dim, keepdim}; ... }
+///   };
+template <class D, class Fields>
+class Context : public ContextBase<D> {
+ public:
+  using ContextBase<D>::ContextBase;
+  /// The op's own plain values (Derived::Fields).
+  [[no_unique_address]] Fields fields{};
+};
+
 /// The gradient sink of a leaf: adds incoming gradients into its grad().
 template <class T, class D>
 struct AccumulateGrad final : Node<D> {
@@ -183,6 +192,29 @@ struct AccumulateGrad final : Node<D> {
   }
   Tensor<T, D> leaf;
 };
+
+namespace detail {
+/// The gradients a node's backward returned, one per input, checked against the inputs and
+/// handed to the engine. Out of line: one copy per element type serves every op.
+template <class T, class D>
+KAON_NOINLINE GradList<D> input_grads(const char* op, const std::vector<Tensor<T, D>>& grads,
+                                      const Node<D>& node, const ContextBase<D>& ctx) {
+  KAON_CHECK(grads.size() == node.next_edges.size(), Error, op, ": backward returned ",
+             grads.size(), " gradients, expected ", node.next_edges.size(),
+             " (one per float/double tensor input)");
+  GradList<D> out;
+  out.reserve(grads.size());
+  for (std::size_t i = 0; i < grads.size(); ++i) {
+    out.emplace_back();  // none unless a gradient flows to this input
+    if (!node.next_edges[i] || !grads[i].defined()) continue;
+    KAON_CHECK(grads[i].shape() == ctx.input_shape(i), ShapeError, op,
+               ": backward returned a gradient of shape ", grads[i].shape(), " for input ", i,
+               " of shape ", ctx.input_shape(i));
+    out[i] = grads[i];
+  }
+  return out;
+}
+}  // namespace detail
 
 /// Derived::Fields, or NoFields when the op declares none.
 template <class Derived>
@@ -207,21 +239,7 @@ struct FunctionNode final : Node<D> {
   }
   GradList<D> apply(Grad<D>&& g) override {
     std::vector<Tensor<T, D>> grads_out{std::get<Tensor<T, D>>(std::move(g))};
-    const std::vector<Tensor<T, D>> grads_in = Derived::backward(ctx, grads_out);
-    KAON_CHECK(grads_in.size() == this->next_edges.size(), Error, Derived::name,
-               ": backward returned ", grads_in.size(), " gradients, expected ",
-               this->next_edges.size(), " (one per float/double tensor input)");
-    GradList<D> out;
-    out.reserve(grads_in.size());
-    for (std::size_t i = 0; i < grads_in.size(); ++i) {
-      out.emplace_back();  // none unless a gradient flows to this input
-      if (!this->next_edges[i] || !grads_in[i].defined()) continue;
-      KAON_CHECK(grads_in[i].shape() == ctx.input_shape(i), ShapeError, Derived::name,
-                 ": backward returned a gradient of shape ", grads_in[i].shape(), " for input ", i,
-                 " of shape ", ctx.input_shape(i));
-      out[i] = grads_in[i];
-    }
-    return out;
+    return detail::input_grads(Derived::name, Derived::backward(ctx, grads_out), *this, ctx);
   }
   Grad<D> add(Grad<D>&& a, Grad<D>&& b) const override {
     return add_grads<T, D>(name(), std::move(a), std::move(b));
@@ -252,6 +270,18 @@ struct apply_result {
           Context<typename first_device<Args...>::type, typename fields_of<Derived>::type>&>(),
       std::declval<const Args&>()...));
 };
+
+/// Makes `out` the result of `node` (owned by `owner`): keeps what forward saved and sets out's
+/// grad_fn. Out of line: one copy per element type serves every op.
+template <class T, class D>
+KAON_NOINLINE Tensor<T, D> attach_result(Tensor<T, D> out, ContextBase<D>& ctx,
+                                         std::shared_ptr<Node<D>> owner) {
+  ctx.finalize(out, owner.get());
+  if (out.impl().autograd) out = out.detach();  // forward returned an input as is
+  out.impl().autograd = kaon::detail::make_pooled<AutogradMeta<D>>();
+  out.impl().autograd->grad_fn = std::move(owner);
+  return out;
+}
 }  // namespace detail
 
 /// Base of ops with a hand-written backward; see the top of this header.
@@ -292,11 +322,7 @@ typename detail::apply_result<Derived, Args...>::type Function<Derived>::apply(
       NoGradGuard no_grad;
       return Tensor<T, D>(Derived::forward(node->ctx, args...));
     }();
-    node->ctx.finalize(out, node);
-    if (out.impl().autograd) out = out.detach();  // forward returned an input as is
-    out.impl().autograd = kaon::detail::make_pooled<AutogradMeta<D>>();
-    out.impl().autograd->grad_fn = std::move(made.owner);
-    return out;
+    return detail::attach_result(std::move(out), node->ctx, std::move(made.owner));
   }
 }
 

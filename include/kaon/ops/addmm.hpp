@@ -37,7 +37,7 @@ Tensor<T, D> addmm_then(const char* op, const Tensor<T, D>& input, const Tensor<
 
 /// Addmm's input gradients from dz, the gradient of input + mat1 @ mat2 (saved as 0 and 1).
 template <class T, class D>
-grads_t<T, D> addmm_grads(const autograd::Context<D>& ctx, const Tensor<T, D>& dz) {
+grads_t<T, D> addmm_grads(const autograd::ContextBase<D>& ctx, const Tensor<T, D>& dz) {
   const auto mat1 = ctx.template saved<T>(0), mat2 = ctx.template saved<T>(1);
   return {grad_to(ctx, 0, dz),
           ctx.needs_input_grad(1) ? ops::MM::apply(dz, mat2.t()) : Tensor<T, D>(),

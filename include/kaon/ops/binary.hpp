@@ -16,7 +16,7 @@ namespace detail {
 /// The gradient for input i of a recorded op: g summed down to that input's shape (undoing
 /// broadcasting), or undefined when the input needs none.
 template <class T, class D>
-Tensor<T, D> grad_to(const autograd::Context<D>& ctx, std::size_t i, const Tensor<T, D>& g) {
+Tensor<T, D> grad_to(const autograd::ContextBase<D>& ctx, std::size_t i, const Tensor<T, D>& g) {
   if (!ctx.needs_input_grad(i)) return {};
   return sum_to(g, ctx.input_shape(i));
 }
