@@ -335,6 +335,16 @@ fi
       return (key in t) ? t[key] : "–"
     }
     function num(s) { return s ~ /^[0-9.]+$/ }
+    # The -O2 time of program p on `side`; sets ratio (to LibTorch at -O2; -1 when either is
+    # missing), goal (targets[p] as `fmt`) and verdict.
+    function judge(p, side, targets, fmt,    k2, l2) {
+      k2 = cell(p, side, "O2"); l2 = cell(p, "libtorch", "O2")
+      ratio = (num(k2) && num(l2) && l2 > 0) ? k2 / l2 : -1
+      goal = (p in targets) ? sprintf(fmt, targets[p]) : "–"
+      verdict = "–"
+      if ((p in targets) && ratio >= 0) verdict = (ratio <= targets[p]) ? "met" : "**missed**"
+      return k2
+    }
     function sec(s) { return num(s) ? s " s" : s }
     function unrepo(s,    at) {  # the checkout as <repo>; index(), as a path is no regex
       while ((at = index(s, repo)) > 0) s = substr(s, 1, at - 1) "<repo>" substr(s, at + length(repo))
@@ -356,11 +366,7 @@ fi
         print "|---|---|---|---|---|---|---|---|"
         for (i = 1; i <= n["program"]; ++i) {
           p = order["program", i]
-          k2 = cell(p, "kaon", "O2"); l2 = cell(p, "libtorch", "O2")
-          ratio = (num(k2) && num(l2) && l2 > 0) ? k2 / l2 : -1
-          goal = (p in target) ? sprintf("≤ %.1f×", target[p]) : "–"
-          verdict = "–"
-          if ((p in target) && ratio >= 0) verdict = (ratio <= target[p]) ? "met" : "**missed**"
+          k2 = judge(p, "kaon", target, "≤ %.1f×"); l2 = cell(p, "libtorch", "O2")
           printf "| `%s`: %s | %s | %s | %s | %s | %s | %s | %s |\n", p, what[p],
             sec(cell(p, "kaon", "O0")), sec(k2), sec(cell(p, "libtorch", "O0")), sec(l2),
             (ratio >= 0) ? sprintf("%.2f×", ratio) : "–", goal, verdict
@@ -374,11 +380,7 @@ fi
         ptarget["mlp"] = 0.15
         for (i = 1; i <= n["program"]; ++i) {
           p = order["program", i]
-          k2 = cell(p, "precompiled", "O2"); l2 = cell(p, "libtorch", "O2")
-          ratio = (num(k2) && num(l2) && l2 > 0) ? k2 / l2 : -1
-          goal = (p in ptarget) ? sprintf("≤ %.2f×", ptarget[p]) : "–"
-          verdict = "–"
-          if ((p in ptarget) && ratio >= 0) verdict = (ratio <= ptarget[p]) ? "met" : "**missed**"
+          k2 = judge(p, "precompiled", ptarget, "≤ %.2f×")
           printf "| `%s` | %s | %s | %s | %s | %s |\n", p, sec(cell(p, "precompiled", "O0")),
             sec(k2), (ratio >= 0) ? sprintf("%.2f×", ratio) : "–", goal, verdict
         }
