@@ -40,7 +40,8 @@ Tensor<T, D> histc(const Tensor<T, D>& x, std::int64_t bins = 100, double min = 
       clamp((inside - static_cast<T>(min)) / static_cast<T>(max - min) * static_cast<T>(bins), 0.0,
             static_cast<double>(bins - 1))
           .template to<std::int64_t>();
-  return ops::IndexAdd::apply(ones_like(inside).template to<T>(), Shape{bins}, 0, bin);
+  return ops::IndexAdd::apply(ones_like(inside).template to<T>(), Shape{bins}, std::int64_t{0},
+                              bin);
 }
 
 }  // namespace kaon

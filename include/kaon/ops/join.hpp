@@ -36,7 +36,7 @@ Tensor<T, D> cat(const std::vector<Tensor<T, D>>& tensors, std::int64_t dim = 0)
       Tensor<T, D> out;
       std::int64_t at = 0;
       for (const auto& t : tensors) {
-        const auto part = ops::Embed::apply(t, shape, d, at, std::int64_t{1});
+        const auto part = ops::Embed::apply(t, shape, std::int64_t{d}, at, std::int64_t{1});
         out = out.defined() ? out + part : part;
         at += t.shape()[d];
       }
