@@ -85,7 +85,9 @@ cmake -S "$repo_root" -B "$tests_dir" -G "$generator" \
   -DKAON_BUILD_BENCHMARKS=ON \
   "${cuda_args[@]}"
 kaon_log "Stage 1: building"
-cmake --build "$tests_dir" -j "$jobs"
+# The header checks (kaon_header_checks) build with everything else, sharing the job slots;
+# CTest's headers_compile_on_their_own then finds them built.
+cmake --build "$tests_dir" -j "$jobs" --target all kaon_header_checks
 kaon_log "Stage 1: testing"
 ctest --test-dir "$tests_dir" --output-on-failure -j "$jobs" 2>&1 | tee "$tests_dir/ctest.log"
 

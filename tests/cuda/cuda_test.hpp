@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Support for tests/cuda/*.cu: a Catch2 main that reports the test skipped (exit code 77, CTest's
-// SKIP_RETURN_CODE) when no CUDA device can be used, and same_on_both(), which runs one generic
+// Support for tests/cuda/*.cu: a Catch2 main that, when no CUDA device can be used, runs only the
+// "[no-device]" cases and then reports the test skipped (exit code 77, CTest's
+// SKIP_RETURN_CODE), and same_on_both(), which runs one generic
 // function on CPU inputs and on their CUDA copies and checks the two results agree.
 #pragma once
 
@@ -104,17 +105,25 @@ inline bool device_required() {
 
 }  // namespace kaon_cuda_test
 
+// Without a usable device only the "[no-device]" cases run (device_test.cu: a cuda program
+// stops with a clear DeviceError); when they pass, the program reports itself skipped. With a
+// device every other case runs. KAON_CUDA_REQUIRED=1 makes a machine without one fail.
 int main(int argc, char** argv) {
-  if (!kaon::detail::cuda_device_available()) {
-    std::string why = "no usable CUDA device";
-    try {
-      kaon::detail::require_cuda_device();
-    } catch (const kaon::DeviceError& e) {
-      why = e.what();
-    }
-    const bool required = kaon_cuda_test::device_required();
-    std::cout << (required ? "failed (KAON_CUDA_REQUIRED=1): " : "skipped: ") << why << "\n";
-    return required ? 1 : 77;
+  Catch::Session session;
+  if (const int status = session.applyCommandLine(argc, argv); status != 0) return status;
+  if (kaon::detail::cuda_device_available()) {
+    session.configData().testsOrTags = {"~[no-device]"};
+    return session.run();
   }
-  return Catch::Session().run(argc, argv);
+  std::string why = "no usable CUDA device";
+  try {
+    kaon::detail::require_cuda_device();
+  } catch (const kaon::DeviceError& e) {
+    why = e.what();
+  }
+  session.configData().testsOrTags = {"[no-device]"};
+  if (const int failed = session.run(); failed != 0) return failed;
+  const bool required = kaon_cuda_test::device_required();
+  std::cout << (required ? "failed (KAON_CUDA_REQUIRED=1): " : "skipped: ") << why << "\n";
+  return required ? 1 : 77;
 }

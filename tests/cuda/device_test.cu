@@ -3,13 +3,9 @@
 // a cuda program stops with a clear DeviceError rather than crashing (so it passes on CI machines
 // without a GPU); with one it checks that failing CUDA calls become DeviceErrors naming the call,
 // the file and the line, and that moving a tensor that requires grad is refused.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
-#include <cstdlib>
-#include <iostream>
-#include <kaon/cuda.cuh>
 #include <string>
-#include <string_view>
+
+#include "cuda/cuda_test.hpp"
 
 using Catch::Matchers::Contains;
 using kaon::Tensor;
@@ -64,19 +60,4 @@ TEST_CASE("Moving a tensor that requires grad across devices is refused", "[devi
   REQUIRE((y * 2).sum().item() == 4.f);
   kaon::NoGradGuard no_grad;
   REQUIRE(x.to<kaon::cuda>().to_vector() == std::vector<float>{1.f, 1.f});
-}
-
-int main(int argc, char** argv) {
-  Catch::Session session;
-  if (const int status = session.applyCommandLine(argc, argv); status != 0) return status;
-  // KAON_CUDA_REQUIRED=1: a machine that should have a GPU fails here instead of passing the
-  // "[no-device]" case.
-  if (const char* v = std::getenv("KAON_CUDA_REQUIRED");
-      v != nullptr && std::string_view(v) == "1" && !kaon::detail::cuda_device_available()) {
-    std::cout << "KAON_CUDA_REQUIRED=1, but no usable CUDA device\n";
-    return 1;
-  }
-  session.configData().testsOrTags = {kaon::detail::cuda_device_available() ? "~[no-device]"
-                                                                            : "[no-device]"};
-  return session.run();
 }
