@@ -33,12 +33,12 @@ int penguins_regression(const std::filesystem::path& csv, const std::filesystem:
   const double best2 = kaon::metrics::mean_squared_error(mass, ols2.predict(x2));
   std::cout.precision(10);
   std::cout << "least squares slope: " << ols1.coef().item() << "\n"
-            << "least squares intercept: " << ols1.intercept().item() << "\n"
+            << "least squares intercept: " << ols1.intercept() << "\n"
             << "least squares R2: " << ols1.score(x1, mass) << "\n"
             << "prediction at 200 mm: " << ols1.predict(kaon::full<double, D>({1, 1}, 200)).item()
             << "\n"
             << "two features coef: " << ols2.coef() << "\n"
-            << "two features intercept: " << ols2.intercept().item() << "\n"
+            << "two features intercept: " << ols2.intercept() << "\n"
             << "two features R2: " << ols2.score(x2, mass) << "\n"
             << "least squares MSE, 1 and 2 features: " << best1 << ", " << best2 << "\n";
   std::cout.precision(6);
@@ -74,7 +74,7 @@ int penguins_regression(const std::filesystem::path& csv, const std::filesystem:
   // Exercise 3 bonus: y = sin(x) + 0.1 noise, a 1-16-1 ReLU network, Adam(lr=0.01), 500 epochs.
   auto xs = kaon::linspace<float, D>(-3, 3, 200).unsqueeze(1);
   auto ys = kaon::sin(xs) + 0.1f * kaon::randn_like(xs);
-  auto mu = xs.mean(0, true), sigma = xs.std(0, true);
+  auto mu = xs.mean(0, true), sigma = xs.std(0, true, true);
   nn::Sequential net(nn::Linear<float, D>(1, 16), nn::ReLU<float, D>(),
                      nn::Linear<float, D>(16, 1));
   kaon::optim::Adam adam(net.parameters(), 0.01);

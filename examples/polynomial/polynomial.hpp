@@ -29,7 +29,7 @@ int polynomial(const std::filesystem::path& out) {
   for (int power = 1; power <= 4; ++power) {
     std::cout << "least squares coefficient of x^" << power << ": " << coef[power - 1] << "\n";
   }
-  std::cout << "least squares intercept: " << ols.intercept().item() << "\n"
+  std::cout << "least squares intercept: " << ols.intercept() << "\n"
             << "least squares R2: " << ols.score(features, y.reshape({-1})) << "\n";
 
   // The same curve by a 1-32-32-1 tanh network on z-scored x and y, Adam(lr=0.01).

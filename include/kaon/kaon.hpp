@@ -12,6 +12,7 @@
 // (Tensor<double>, Tensor<float, kaon::cuda>), and names follow PyTorch.
 #pragma once
 
+#include "kaon/aliases.hpp"
 #include "kaon/autograd/engine.hpp"
 #include "kaon/autograd/function.hpp"
 #include "kaon/autograd/grad_mode.hpp"
@@ -51,7 +52,10 @@
 #include "kaon/nn/sequential.hpp"
 #include "kaon/ops/addmm.hpp"
 #include "kaon/ops/binary.hpp"
+#include "kaon/ops/binary_math.hpp"
 #include "kaon/ops/copy.hpp"
+#include "kaon/ops/cumulative.hpp"
+#include "kaon/ops/diagonal.hpp"
 #include "kaon/ops/factory.hpp"
 #include "kaon/ops/gather.hpp"
 #include "kaon/ops/histogram.hpp"
@@ -59,9 +63,12 @@
 #include "kaon/ops/join.hpp"
 #include "kaon/ops/matmul.hpp"
 #include "kaon/ops/minmax.hpp"
+#include "kaon/ops/one_hot.hpp"
 #include "kaon/ops/random.hpp"
 #include "kaon/ops/reduce.hpp"
+#include "kaon/ops/sort.hpp"
 #include "kaon/ops/unary.hpp"
+#include "kaon/ops/unary_math.hpp"
 #include "kaon/ops/view.hpp"
 #include "kaon/ops/where.hpp"
 #include "kaon/optim/adagrad.hpp"

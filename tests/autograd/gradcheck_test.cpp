@@ -196,10 +196,12 @@ TEST_CASE("var, std and norm pass gradcheck", "[autograd][gradcheck]") {
     const auto x = kaon::randn<double>(s), nz = off_kinks(s);
     check_grad("var()", [](const Tensors& in) { return in[0].var(); }, {x});
     check_grad("var(0)", [](const Tensors& in) { return in[0].var(0); }, {x});
-    check_grad("var(1, true, 0)", [](const Tensors& in) { return in[0].var(1, true, 0); }, {x});
+    check_grad("var(1, Correction{0}, true)",
+               [](const Tensors& in) { return in[0].var(1, kaon::Correction{0}, true); }, {x});
     check_grad("std()", [](const Tensors& in) { return in[0].std(); }, {x});
     check_grad("std(1)", [](const Tensors& in) { return in[0].std(1); }, {x});
-    check_grad("std(0, true, 0)", [](const Tensors& in) { return in[0].std(0, true, 0); }, {x});
+    check_grad("std(0, Correction{0}, true)",
+               [](const Tensors& in) { return in[0].std(0, kaon::Correction{0}, true); }, {x});
     check_grad("norm()", [](const Tensors& in) { return in[0].norm(); }, {x});
     check_grad("norm(2, 1)", [](const Tensors& in) { return in[0].norm(2, 1); }, {x});
     check_grad("norm(1, 0)", [](const Tensors& in) { return in[0].norm(1, 0); }, {nz});
@@ -672,4 +674,90 @@ TEST_CASE("gradgradcheck passes for functions whose first derivative is constant
   };
   CHECK(kaon::autograd::gradgradcheck(sum, {x}));
   CHECK(kaon::autograd::gradgradcheck(scale, {x}));
+}
+
+TEST_CASE("The added element-wise math and activations pass gradcheck and gradgradcheck",
+          "[autograd][gradcheck]") {
+  kaon::manual_seed(29);
+  for (const Shape& s : {Shape{}, Shape{5}, Shape{2, 3}}) {
+    const auto x = off_kinks(s), p = positive(s);
+    const auto unit = x * 0.8;       // inside (-1, 1) for asin, acos, atanh
+    const auto above_one = p + 0.6;  // > 1 for acosh
+    const std::vector<std::pair<const char*, Fn>> smooth = {
+        {"asin", [](const Tensors& in) { return kaon::asin(in[0]); }},
+        {"acos", [](const Tensors& in) { return kaon::acos(in[0]); }},
+        {"atanh", [](const Tensors& in) { return kaon::atanh(in[0]); }},
+    };
+    for (const auto& [name, f] : smooth) {
+      check_grad(name, f, {unit});
+      check_gradgrad(name, f, {unit});
+    }
+    const std::vector<std::pair<const char*, Fn>> everywhere = {
+        {"atan", [](const Tensors& in) { return kaon::atan(in[0]); }},
+        {"sinh", [](const Tensors& in) { return kaon::sinh(in[0]); }},
+        {"cosh", [](const Tensors& in) { return kaon::cosh(in[0]); }},
+        {"asinh", [](const Tensors& in) { return kaon::asinh(in[0]); }},
+        {"expm1", [](const Tensors& in) { return kaon::expm1(in[0]); }},
+        {"erf", [](const Tensors& in) { return kaon::erf(in[0]); }},
+        {"erfc", [](const Tensors& in) { return kaon::erfc(in[0]); }},
+        {"log1p", [](const Tensors& in) { return kaon::log1p(in[0]); }},  // x > -1 here
+        {"gelu", [](const Tensors& in) { return kaon::nn::functional::gelu(in[0]); }},
+        {"gelu tanh", [](const Tensors& in) { return kaon::nn::functional::gelu(in[0], "tanh"); }},
+        {"silu", [](const Tensors& in) { return kaon::nn::functional::silu(in[0]); }},
+        {"elu", [](const Tensors& in) { return kaon::nn::functional::elu(in[0], 0.7); }},
+        {"leaky_relu",
+         [](const Tensors& in) { return kaon::nn::functional::leaky_relu(in[0], 0.2); }},
+    };
+    for (const auto& [name, f] : everywhere) {
+      check_grad(name, f, {x});
+      check_gradgrad(name, f, {x});
+    }
+    check_grad("acosh", [](const Tensors& in) { return kaon::acosh(in[0]); }, {above_one});
+    check_gradgrad("acosh", [](const Tensors& in) { return kaon::acosh(in[0]); }, {above_one});
+    // Piecewise constant: times x, so that the check sees their (zero) gradient; off_kinks
+    // keeps x away from whole numbers, where they jump.
+    for (const auto& [name, f] : std::vector<std::pair<const char*, Fn>>{
+             {"sign", [](const Tensors& in) { return kaon::sign(in[0]) * in[0]; }},
+             {"floor", [](const Tensors& in) { return kaon::floor(in[0]) * in[0]; }},
+             {"ceil", [](const Tensors& in) { return kaon::ceil(in[0]) * in[0]; }},
+             {"trunc", [](const Tensors& in) { return kaon::trunc(in[0]) * in[0]; }},
+         })
+      check_grad(name, f, {x});
+  }
+  // Binary math, broadcasting [2, 3] against [3].
+  const auto a = off_kinks({2, 3}), b = off_kinks({3});
+  for (const auto& [name, f] : std::vector<std::pair<const char*, Fn>>{
+           {"atan2", [](const Tensors& in) { return kaon::atan2(in[0], in[1]); }},
+           {"hypot", [](const Tensors& in) { return kaon::hypot(in[0], in[1]); }},
+       }) {
+    check_grad(name, f, {a, b});
+    check_gradgrad(name, f, {a, b});
+  }
+  // fmod jumps where a / b is a whole number; these seeded inputs stay away from one.
+  check_grad("fmod", [](const Tensors& in) { return kaon::fmod(in[0], in[1]); },
+             {a * 3, b.abs() + 1});
+}
+
+TEST_CASE("Ordering, cumsum, diff and triangle ops pass gradcheck and gradgradcheck",
+          "[autograd][gradcheck]") {
+  kaon::manual_seed(31);
+  const auto x = off_kinks({3, 4});  // no ties, so the order is stable under the nudges
+  for (const auto& [name, f] : std::vector<std::pair<const char*, Fn>>{
+           {"sort(1)", [](const Tensors& in) { return in[0].sort(1).values; }},
+           {"sort(0, descending)", [](const Tensors& in) { return in[0].sort(0, true).values; }},
+           {"topk(2, 1)", [](const Tensors& in) { return in[0].topk(2, 1).values; }},
+           {"kthvalue(2, 0)", [](const Tensors& in) { return in[0].kthvalue(2, 0).values; }},
+           {"quantile(0.3)", [](const Tensors& in) { return kaon::quantile(in[0], 0.3); }},
+           {"quantile(0.6, 1)", [](const Tensors& in) { return kaon::quantile(in[0], 0.6, 1); }},
+           {"cumsum(1)", [](const Tensors& in) { return kaon::exp(in[0].cumsum(1)); }},
+           {"cumsum(0)", [](const Tensors& in) { return kaon::exp(in[0].cumsum(0)); }},
+           {"diff(2, 1)", [](const Tensors& in) { return kaon::exp(in[0].diff(2, 1)); }},
+           {"tril(1)", [](const Tensors& in) { return kaon::exp(in[0].tril(1)); }},
+           {"triu(-1)", [](const Tensors& in) { return kaon::exp(in[0].triu(-1)); }},
+           {"diag(1)", [](const Tensors& in) { return kaon::exp(in[0].diag(1)); }},
+           {"diag of a vector", [](const Tensors& in) { return kaon::exp(in[0][0].diag(-1)); }},
+       }) {
+    check_grad(name, f, {x});
+    check_gradgrad(name, f, {x});
+  }
 }

@@ -42,7 +42,8 @@ TEST_CASE("The gradient of every differentiable op agrees with the CPU's", "[cud
   check([](auto a, auto b) { return kaon::maximum(a, b) - kaon::minimum(a, b); }, x, y);
   check([](auto a, auto b) { return kaon::where(a > b, a * 2, b); }, x, y);
   check([](auto a, auto b) { return (a.sum(0, true) + b.mean(1, true)).expand({4, 6}); }, x, y);
-  check([](auto a, auto b) { return a.prod(1, true) * b.var(0, true) + b.std() + a.norm(); }, x, y);
+  check([](auto a, auto b) { return a.prod(1, true) * b.var(0, true, true) + b.std() + a.norm(); },
+        x, y);
   check([](auto a, auto b) { return a.max(1, true).values + b.min() + a.max(); }, x, y);
   check([](auto a, auto b) { return kaon::matmul(a, b.t()).sum(1, true) * b; }, x, y);
   check(

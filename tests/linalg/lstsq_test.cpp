@@ -80,9 +80,12 @@ TEST_CASE("LinearRegression reproduces scikit-learn on the penguins", "[linalg][
   kaon::linalg::LinearRegression<double> reg;
   reg.fit(x1, y);
   check_matches(reg.coef(), data_ref::lr1_coef, rel);
-  check_matches(reg.intercept(), data_ref::lr1_intercept, rel);
+  // One target: a 1-D coef and a number for the intercept, as scikit-learn's.
+  REQUIRE(reg.coef().dim() == 1);
+  check_matches(reg.intercepts(), data_ref::lr1_intercept, rel);
+  REQUIRE(reg.intercept() == Approx(data_ref::lr1_intercept.values[0]).epsilon(rel));
   REQUIRE(reg.coef().item() == Approx(50.15326594224118).epsilon(rel));
-  REQUIRE(reg.intercept().item() == Approx(-5872.0926828428355).epsilon(rel));
+  REQUIRE(reg.intercept() == Approx(-5872.0926828428355).epsilon(rel));
   REQUIRE(reg.score(x1, y) == Approx(0.7620921573403914).epsilon(rel));
   REQUIRE(reg.score(x1, y) == Approx(data_ref::lr1_r2.values[0]).epsilon(rel));
   REQUIRE(kaon::metrics::mean_squared_error(y, reg.predict(x1)) ==
@@ -95,7 +98,7 @@ TEST_CASE("LinearRegression reproduces scikit-learn on the penguins", "[linalg][
   check_matches(reg.coef(), data_ref::lr2_coef, rel);
   REQUIRE(reg.coef().to_vector()[0] == Approx(51.76697347).epsilon(1e-9));
   REQUIRE(reg.coef().to_vector()[1] == Approx(19.87800053).epsilon(1e-9));
-  REQUIRE(reg.intercept().item() == Approx(-6537.597784133076).epsilon(rel));
+  REQUIRE(reg.intercept() == Approx(-6537.597784133076).epsilon(rel));
   REQUIRE(reg.score(x2, y) == Approx(0.7636664756651792).epsilon(rel));
   REQUIRE(kaon::metrics::mean_squared_error(y, reg.predict(x2)) ==
           Approx(data_ref::lr2_mse.values[0]).epsilon(rel));
@@ -103,7 +106,8 @@ TEST_CASE("LinearRegression reproduces scikit-learn on the penguins", "[linalg][
   // A [n, 1] target gives scikit-learn's [1, features] coef and [1] intercept.
   reg.fit(x1, y.reshape({-1, 1}));
   check_matches(reg.coef(), data_ref::lr1_2d_coef, rel);
-  check_matches(reg.intercept(), data_ref::lr1_2d_intercept, rel);
+  check_matches(reg.intercepts(), data_ref::lr1_2d_intercept, rel);
+  REQUIRE_THROWS_WITH(reg.intercept(), Catch::Contains("1 intercepts; use intercepts()"));
   REQUIRE(reg.predict(x1).shape() == kaon::Shape{333, 1});
 
   REQUIRE_THROWS_WITH(kaon::linalg::LinearRegression<double>().predict(x1),

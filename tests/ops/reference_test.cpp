@@ -79,7 +79,7 @@ TEST_CASE("std and var are unbiased by default and honour correction", "[ops][re
   check_matches(x.std(), ref::red_std);
   check_matches(x.std(0), ref::red_std0);
   check_matches(x.var(1), ref::red_var1, 1e-5);
-  check_matches(x.var(0, false, 0), ref::red_var_correction0, 1e-5);
+  check_matches(x.var(0, kaon::Correction{0}), ref::red_var_correction0, 1e-5);
   const auto x64 = from_ref<double>(ref::red_x64);
   check_matches(kaon::std(x64, 0), ref::red_std0_64);
 }

@@ -44,4 +44,18 @@ void check_matches(const kaon::Tensor<T>& t, const kaon_ref::Ref& r, double tol 
   }
 }
 
+/// f(x) for x from `input` and the gradient of f(x).sum(), in double, against the reference's
+/// value and gradient.
+template <class F>
+void check_value_and_grad(const std::string& name, const F& f, const kaon_ref::Ref& input,
+                          const kaon_ref::Ref& value, const kaon_ref::Ref& grad,
+                          double tol = 1e-12) {
+  INFO(name);
+  auto x = from_ref<double>(input).requires_grad_();
+  const kaon::Tensor<double> y = f(x);
+  check_matches(y, value, tol);
+  y.sum().backward();
+  check_matches(x.grad(), grad, tol);
+}
+
 }  // namespace kaon_test

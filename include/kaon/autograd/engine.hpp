@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 #include <queue>
 #include <vector>
@@ -187,6 +188,17 @@ std::vector<Tensor<T, D>> grad(const std::vector<Tensor<T, D>>& outputs,
   return result;
 }
 
+/// grad({y}, {x}, ...): braced lists, as LibTorch's torch::autograd::grad is called.
+template <class T, class D>
+std::vector<Tensor<T, D>> grad(std::initializer_list<Tensor<T, D>> outputs,
+                               const std::vector<Tensor<T, D>>& inputs,
+                               const std::vector<Tensor<T, D>>& grad_outputs = {},
+                               std::optional<bool> retain_graph = std::nullopt,
+                               bool create_graph = false, bool allow_unused = false) {
+  return grad(std::vector<Tensor<T, D>>(outputs), inputs, grad_outputs, retain_graph, create_graph,
+              allow_unused);
+}
+
 /// Backpropagates from several outputs at once (torch.autograd.backward).
 template <class T, class D>
 void backward(const std::vector<Tensor<T, D>>& outputs,
@@ -199,6 +211,13 @@ void backward(const std::vector<Tensor<T, D>>& outputs,
          detail::seed_gradient(outputs[i], grad_outputs.empty() ? nullptr : &grad_outputs[i],
                                "backward")});
   detail::run_backward<D>(std::move(roots), retain_graph || create_graph, create_graph);
+}
+/// backward({a, b}, ...): braced lists.
+template <class T, class D>
+void backward(std::initializer_list<Tensor<T, D>> outputs,
+              const std::vector<Tensor<T, D>>& grad_outputs = {}, bool retain_graph = false,
+              bool create_graph = false) {
+  backward(std::vector<Tensor<T, D>>(outputs), grad_outputs, retain_graph, create_graph);
 }
 
 }  // namespace kaon::autograd

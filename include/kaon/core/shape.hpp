@@ -6,10 +6,13 @@
 
 #include <algorithm>
 #include <array>
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <ostream>
+#include <ranges>
 #include <span>
+#include <utility>
 
 #include "kaon/core/error.hpp"
 
@@ -17,12 +20,32 @@ namespace kaon {
 
 inline constexpr int kMaxDims = 8;
 
+/// An integer type that may be a size or a dim: any integer but bool.
+template <class I>
+concept DimInteger = std::integral<I> && !std::same_as<I, bool>;
+
+class Shape;
+
+/// A range of sizes (a std::vector<int64_t>, a std::span, a std::array<int, 2>), not a Shape.
+template <class R>
+concept ShapeRange = std::ranges::input_range<R> && DimInteger<std::ranges::range_value_t<R>> &&
+    !std::same_as<std::remove_cvref_t<R>, Shape>;
+
 /// A small fixed-capacity list of int64 sizes, used for shapes and strides.
 class Shape {
  public:
   constexpr Shape() = default;
   Shape(std::initializer_list<std::int64_t> dims) { assign(dims.begin(), dims.size()); }
-  explicit Shape(std::span<const std::int64_t> dims) { assign(dims.data(), dims.size()); }
+  /// From any range of integers a shape may be held in: std::vector<int64_t>, std::span,
+  /// std::array, std::vector<int>.
+  template <ShapeRange R>
+  Shape(const R& dims) {  // NOLINT: implicit, as the braced list
+    for (const auto d : dims) {
+      KAON_CHECK(std::in_range<std::int64_t>(d), ShapeError, "Shape: size ", d,
+                 " does not fit in int64");
+      push_back(static_cast<std::int64_t>(d));
+    }
+  }
 
   /// A shape of `rank` dims, all equal to `fill`.
   static Shape filled(int rank, std::int64_t fill) {
@@ -91,6 +114,29 @@ inline std::ostream& operator<<(std::ostream& os, const Shape& s) {
   for (int i = 0; i < s.size(); ++i) os << (i ? ", " : "") << s[i];
   return os << ']';
 }
+
+/// A dim argument: built from any integer except bool, so that a flag passed where a dim is
+/// expected (`x.std(false)` read as `x.std(0)`) does not compile instead of picking dim 0.
+struct Dim {
+  std::int64_t value;
+  template <DimInteger I>
+  constexpr Dim(I v) : value(static_cast<std::int64_t>(v)) {}  // NOLINT: implicit on purpose
+  constexpr operator std::int64_t() const { return value; }    // NOLINT: implicit on purpose
+};
+
+/// A flag that only a bool converts to (`unbiased`), so that `x.var(0)` is a dim, never a flag.
+struct Flag {
+  bool value;
+  template <std::same_as<bool> B>
+  constexpr Flag(B v) : value(v) {}                  // NOLINT: implicit on purpose
+  constexpr operator bool() const { return value; }  // NOLINT: implicit on purpose
+};
+
+/// torch.var's `correction=` keyword: the divisor is N - correction. `x.var(Correction{0})`.
+struct Correction {
+  double value;
+  explicit constexpr Correction(double v) : value(v) {}
+};
 
 namespace detail {
 

@@ -193,34 +193,47 @@ class Tensor {
 
   // ---- Reductions (ops/reduce.hpp, ops/minmax.hpp) ------------------------------------------
 
+  /// Dims are `Dim`s: any integer but bool, so `x.sum(true)` does not compile as `x.sum(1)`.
   [[nodiscard]] Tensor<sum_t<T>, Device> sum() const;
-  [[nodiscard]] Tensor<sum_t<T>, Device> sum(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<sum_t<T>, Device> sum(Dim dim, bool keepdim = false) const;
   [[nodiscard]] Tensor<sum_t<T>, Device> prod() const;
-  [[nodiscard]] Tensor<sum_t<T>, Device> prod(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<sum_t<T>, Device> prod(Dim dim, bool keepdim = false) const;
   [[nodiscard]] Tensor mean() const;
-  [[nodiscard]] Tensor mean(std::int64_t dim, bool keepdim = false) const;
-  [[nodiscard]] Tensor var(double correction = 1) const;
-  /// Integer arguments are dims: x.var(0) is over dim 0; x.var(0.0) is the whole tensor with
-  /// correction 0.
-  template <std::integral I>
-  [[nodiscard]] Tensor var(I dim, bool keepdim = false, double correction = 1) const;
-  [[nodiscard]] Tensor std(double correction = 1) const;
-  template <std::integral I>
-  [[nodiscard]] Tensor std(I dim, bool keepdim = false, double correction = 1) const;
+  [[nodiscard]] Tensor mean(Dim dim, bool keepdim = false) const;
+  /// Variance in PyTorch's positional order: x.var(), x.var(false) (biased), x.var(dim),
+  /// x.var(dim, unbiased, keepdim). Other divisors: x.var(Correction{c}), x.var(dim,
+  /// Correction{c}).
+  [[nodiscard]] Tensor var(Flag unbiased = true) const;
+  [[nodiscard]] Tensor var(Correction correction) const;
+  [[nodiscard]] Tensor var(Dim dim, Flag unbiased = true, bool keepdim = false) const;
+  [[nodiscard]] Tensor var(Dim dim, Correction correction, bool keepdim = false) const;
+  /// Standard deviation, the same overloads as var.
+  [[nodiscard]] Tensor std(Flag unbiased = true) const;
+  [[nodiscard]] Tensor std(Correction correction) const;
+  [[nodiscard]] Tensor std(Dim dim, Flag unbiased = true, bool keepdim = false) const;
+  [[nodiscard]] Tensor std(Dim dim, Correction correction, bool keepdim = false) const;
   [[nodiscard]] Tensor norm(double p = 2) const;
-  [[nodiscard]] Tensor norm(double p, std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor norm(double p, Dim dim, bool keepdim = false) const;
   [[nodiscard]] Tensor min() const;
   [[nodiscard]] Tensor max() const;
-  [[nodiscard]] MinMax<T, Device> min(std::int64_t dim, bool keepdim = false) const;
-  [[nodiscard]] MinMax<T, Device> max(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] MinMax<T, Device> min(Dim dim, bool keepdim = false) const;
+  [[nodiscard]] MinMax<T, Device> max(Dim dim, bool keepdim = false) const;
   [[nodiscard]] Tensor<std::int64_t, Device> argmin() const;
   [[nodiscard]] Tensor<std::int64_t, Device> argmax() const;
-  [[nodiscard]] Tensor<std::int64_t, Device> argmin(std::int64_t dim, bool keepdim = false) const;
-  [[nodiscard]] Tensor<std::int64_t, Device> argmax(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<std::int64_t, Device> argmin(Dim dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<std::int64_t, Device> argmax(Dim dim, bool keepdim = false) const;
+  /// Ordering along a dim (ops/sort.hpp): values and indices, or the indices alone.
+  [[nodiscard]] MinMax<T, Device> sort(std::int64_t dim = -1, bool descending = false) const;
+  [[nodiscard]] Tensor<std::int64_t, Device> argsort(std::int64_t dim = -1,
+                                                     bool descending = false) const;
+  [[nodiscard]] MinMax<T, Device> topk(std::int64_t k, std::int64_t dim = -1,
+                                       bool largest = true) const;
+  [[nodiscard]] MinMax<T, Device> kthvalue(std::int64_t k, std::int64_t dim = -1,
+                                           bool keepdim = false) const;
   [[nodiscard]] Tensor<bool, Device> all() const;
-  [[nodiscard]] Tensor<bool, Device> all(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<bool, Device> all(Dim dim, bool keepdim = false) const;
   [[nodiscard]] Tensor<bool, Device> any() const;
-  [[nodiscard]] Tensor<bool, Device> any(std::int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor<bool, Device> any(Dim dim, bool keepdim = false) const;
 
   // ---- Element-wise (ops/unary.hpp, ops/binary.hpp) -----------------------------------------
 
@@ -231,11 +244,58 @@ class Tensor {
   [[nodiscard]] Tensor<float_t<T>, Device> cos() const;
   [[nodiscard]] Tensor<float_t<T>, Device> tanh() const;
   [[nodiscard]] Tensor<float_t<T>, Device> sigmoid() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> tan() const;
+  // ops/unary_math.hpp
+  [[nodiscard]] Tensor<float_t<T>, Device> asin() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> acos() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> atan() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> sinh() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> cosh() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> asinh() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> acosh() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> atanh() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> log1p() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> expm1() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> erf() const;
+  [[nodiscard]] Tensor<float_t<T>, Device> erfc() const;
+  [[nodiscard]] Tensor sign() const;
+  [[nodiscard]] Tensor floor() const;
+  [[nodiscard]] Tensor ceil() const;
+  [[nodiscard]] Tensor trunc() const;
+  [[nodiscard]] Tensor round() const;
   [[nodiscard]] Tensor abs() const;
   [[nodiscard]] Tensor relu() const;
   [[nodiscard]] Tensor clamp(double min, double max) const;
   [[nodiscard]] Tensor clamp_min(double min) const;
   [[nodiscard]] Tensor clamp_max(double max) const;
+
+  /// The same functions as kaon::pow, atan2, hypot and fmod, with this tensor first; `other`
+  /// is a tensor or a scalar (ops/binary.hpp, ops/binary_math.hpp).
+  template <class E>
+  [[nodiscard]] auto pow(const E& exponent) const;
+  template <class O>
+  [[nodiscard]] auto atan2(const O& other) const;
+  template <class O>
+  [[nodiscard]] auto hypot(const O& other) const;
+  template <class O>
+  [[nodiscard]] auto fmod(const O& other) const;
+  /// Running sum along dim, and the n-th difference of neighbours (ops/cumulative.hpp).
+  [[nodiscard]] Tensor<sum_t<T>, Device> cumsum(std::int64_t dim) const;
+  [[nodiscard]] Tensor diff(std::int64_t n = 1, std::int64_t dim = -1) const;
+  /// Lower and upper triangles, and the diagonal (ops/diagonal.hpp).
+  [[nodiscard]] Tensor tril(std::int64_t diagonal = 0) const;
+  [[nodiscard]] Tensor triu(std::int64_t diagonal = 0) const;
+  [[nodiscard]] Tensor diag(std::int64_t diagonal = 0) const;
+  /// The slices along dim (ops/join.hpp).
+  [[nodiscard]] std::vector<Tensor> unbind(std::int64_t dim = 0) const;
+  /// Matrix products, as kaon::mm and kaon::matmul (ops/matmul.hpp).
+  [[nodiscard]] Tensor mm(const Tensor& other) const;
+  [[nodiscard]] Tensor matmul(const Tensor& other) const;
+  /// `value` where mask is true, this tensor's elements elsewhere; the mask broadcasts
+  /// (ops/where.hpp).
+  [[nodiscard]] Tensor masked_fill(const Tensor<bool, Device>& mask, double value) const;
+  /// Elements picked along `dim` by an int64 index of this tensor's rank (ops/gather.hpp).
+  [[nodiscard]] Tensor gather(std::int64_t dim, const Tensor<std::int64_t, Device>& index) const;
 
   /// In-place element-wise updates; the right side broadcasts to this tensor's shape.
   template <class R>

@@ -37,7 +37,7 @@ class StandardScaler {
                "StandardScaler::fit: expected [rows, features] with rows > 0, got ", x.shape());
     const auto xd = x.detach().template to<cpu>().template to<double>();
     mean_ = xd.mean(0);
-    var_ = xd.var(0, false, 0.0);
+    var_ = xd.var(0, false);
     const auto n = static_cast<double>(x.size(0));
     const std::vector<double> mean = mean_.to_vector(), var = var_.to_vector();
     std::vector<double> scale(var.size());

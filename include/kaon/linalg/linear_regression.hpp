@@ -6,8 +6,8 @@
 //   reg.fit(x, y);                                        // reg.fit(X, y)
 //   reg.coef(), reg.intercept(), reg.predict(x), reg.score(x, y)
 //
-// For y of shape [n], coef is [features] and intercept 0-d; for y [n, k], coef is [k, features]
-// and intercept [k], as in scikit-learn.
+// As in scikit-learn: for y of shape [n], coef is [features] and the intercept a number; for
+// y [n, k], coef is [k, features] and the intercepts [k] (intercepts() is the tensor form).
 #pragma once
 
 #include <cstdint>
@@ -54,8 +54,17 @@ class LinearRegression {
     checked("coef");
     return coef_;
   }
-  [[nodiscard]] const Tensor<T, D>& intercept() const {
+  /// The intercept of a fit on one target (y of shape [n]), as scikit-learn's float.
+  [[nodiscard]] double intercept() const {
     checked("intercept");
+    KAON_CHECK(intercept_.dim() == 0, ShapeError, "LinearRegression::intercept: the fit had ",
+               intercept_.numel(), " targets (y [n, k]), so there are ", intercept_.numel(),
+               " intercepts; use intercepts()");
+    return static_cast<double>(intercept_.item());
+  }
+  /// The intercepts as a tensor: 0-d for y [n], [k] for y [n, k].
+  [[nodiscard]] const Tensor<T, D>& intercepts() const {
+    checked("intercepts");
     return intercept_;
   }
 

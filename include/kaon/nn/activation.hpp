@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Activations: the functional softmax and log_softmax (nn::functional), and the modules ReLU,
-// Sigmoid, Tanh, Softmax, LogSoftmax and Identity. All are composed of differentiable ops.
+// Activations: nn::functional's relu, leaky_relu, sigmoid, tanh, elu, gelu, silu, softmax and
+// log_softmax, and their modules ReLU, LeakyReLU, Sigmoid, Tanh, ELU, GELU, SiLU, Softmax and
+// LogSoftmax, plus Identity. All are composed of differentiable ops.
 #pragma once
 
+#include <numbers>
+#include <sstream>
 #include <string>
 
 #include "kaon/nn/module.hpp"
@@ -10,9 +13,44 @@
 #include "kaon/ops/minmax.hpp"
 #include "kaon/ops/reduce.hpp"
 #include "kaon/ops/unary.hpp"
+#include "kaon/ops/unary_math.hpp"
+#include "kaon/ops/where.hpp"
 
 namespace kaon::nn {
 namespace functional {
+
+using ::kaon::relu;
+using ::kaon::sigmoid;
+using ::kaon::tanh;
+
+/// x for x > 0, negative_slope * x otherwise (torch.nn.functional.leaky_relu).
+template <class T, class D>
+Tensor<T, D> leaky_relu(const Tensor<T, D>& x, double negative_slope = 0.01) {
+  return where(x > 0, x, x * negative_slope);
+}
+/// x for x > 0, alpha (exp(x) - 1) otherwise; exp only sees x <= 0, so no inf reaches the
+/// gradient of the branch not taken.
+template <class T, class D>
+Tensor<T, D> elu(const Tensor<T, D>& x, double alpha = 1.0) {
+  return where(x > 0, x, expm1(clamp_max(x, 0)) * alpha);
+}
+/// x Phi(x) with Phi the normal CDF, exactly (approximate = "none") or with PyTorch's tanh
+/// formula (approximate = "tanh").
+template <class T, class D>
+Tensor<T, D> gelu(const Tensor<T, D>& x, const std::string& approximate = "none") {
+  if (approximate == "tanh") {
+    const double k = std::numbers::sqrt2 * std::numbers::inv_sqrtpi;  // sqrt(2 / pi)
+    return x * 0.5 * (tanh((x + x * x * x * 0.044715) * k) + 1);
+  }
+  KAON_CHECK(approximate == "none", ValueError,
+             "gelu: approximate must be \"none\" or \"tanh\", got \"", approximate, "\"");
+  return x * 0.5 * (erf(x * (1 / std::numbers::sqrt2)) + 1);
+}
+/// x sigmoid(x) (torch.nn.functional.silu, also called swish).
+template <class T, class D>
+Tensor<T, D> silu(const Tensor<T, D>& x) {
+  return x * sigmoid(x);
+}
 
 /// exp(x) / sum(exp(x)) along dim, computed after subtracting the max for stability.
 template <class T, class D>
@@ -30,6 +68,12 @@ Tensor<T, D> log_softmax(const Tensor<T, D>& x, std::int64_t dim) {
 }  // namespace functional
 
 namespace detail {
+/// "name=value" for a module's repr.
+inline std::string repr_number(const char* name, double v) {
+  std::ostringstream os;
+  os << name << '=' << v;
+  return os.str();
+}
 /// A module without parameters that applies `Fn` (a stateless functor) in forward.
 template <class T, class D, class Fn>
 class Elementwise : public Module<T, D> {
@@ -78,6 +122,56 @@ struct Sigmoid : detail::Elementwise<T, D, detail::SigmoidFn> {
 template <class T = float, class D = cpu>
 struct Tanh : detail::Elementwise<T, D, detail::TanhFn> {
   Tanh() : detail::Elementwise<T, D, detail::TanhFn>("Tanh") {}
+};
+/// leaky_relu(x, negative_slope).
+template <class T = float, class D = cpu>
+class LeakyReLU : public Module<T, D> {
+ public:
+  explicit LeakyReLU(double negative_slope = 0.01)
+      : Module<T, D>("LeakyReLU"), negative_slope(negative_slope) {}
+  Tensor<T, D> forward(const Tensor<T, D>& x) const {
+    return functional::leaky_relu(x, negative_slope);
+  }
+  Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
+  [[nodiscard]] std::string extra_repr() const override {
+    return detail::repr_number("negative_slope", negative_slope);
+  }
+  double negative_slope;
+};
+/// elu(x, alpha).
+template <class T = float, class D = cpu>
+class ELU : public Module<T, D> {
+ public:
+  explicit ELU(double alpha = 1.0) : Module<T, D>("ELU"), alpha(alpha) {}
+  Tensor<T, D> forward(const Tensor<T, D>& x) const { return functional::elu(x, alpha); }
+  Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
+  [[nodiscard]] std::string extra_repr() const override {
+    return detail::repr_number("alpha", alpha);
+  }
+  double alpha;
+};
+/// gelu(x, approximate): "none" (exact) or "tanh".
+template <class T = float, class D = cpu>
+class GELU : public Module<T, D> {
+ public:
+  explicit GELU(std::string approximate = "none")
+      : Module<T, D>("GELU"), approximate(std::move(approximate)) {
+    KAON_CHECK(this->approximate == "none" || this->approximate == "tanh", ValueError,
+               "GELU: approximate must be \"none\" or \"tanh\", got \"", this->approximate, "\"");
+  }
+  Tensor<T, D> forward(const Tensor<T, D>& x) const { return functional::gelu(x, approximate); }
+  Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
+  [[nodiscard]] std::string extra_repr() const override {
+    return "approximate='" + approximate + "'";
+  }
+  std::string approximate;
+};
+/// silu(x) = x sigmoid(x).
+template <class T = float, class D = cpu>
+struct SiLU : Module<T, D> {
+  SiLU() : Module<T, D>("SiLU") {}
+  Tensor<T, D> forward(const Tensor<T, D>& x) const { return functional::silu(x); }
+  Tensor<T, D> operator()(const Tensor<T, D>& x) const { return forward(x); }
 };
 /// Passes its input through.
 template <class T = float, class D = cpu>

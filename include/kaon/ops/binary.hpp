@@ -412,6 +412,12 @@ auto pow(const L& a, const R& b) {
   return detail::dispatch<ops::Pow, ops::PowScalar, ops::RPowScalar, false>(a, b);
 }
 
+template <Element T, class D>
+template <class E>
+auto Tensor<T, D>::pow(const E& exponent) const {
+  return kaon::pow(*this, exponent);
+}
+
 /// Element-wise maximum and minimum of two tensors (NaN propagates).
 template <class A, class B, class D>
 auto maximum(const Tensor<A, D>& a, const Tensor<B, D>& b) {

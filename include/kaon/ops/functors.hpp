@@ -170,6 +170,73 @@ struct Abs {
   }
 };
 
+// The rest of <cmath>'s one-argument functions, for ops/unary_math.hpp.
+#define KAON_STD_UNARY(Name, fun)                                    \
+  template <class C>                                                 \
+  struct Name {                                                      \
+    KAON_HOST_DEVICE C operator()(C a) const { return std::fun(a); } \
+  };
+KAON_STD_UNARY(Asin, asin)
+KAON_STD_UNARY(Acos, acos)
+KAON_STD_UNARY(Atan, atan)
+KAON_STD_UNARY(Sinh, sinh)
+KAON_STD_UNARY(Cosh, cosh)
+KAON_STD_UNARY(Asinh, asinh)
+KAON_STD_UNARY(Acosh, acosh)
+KAON_STD_UNARY(Atanh, atanh)
+KAON_STD_UNARY(Log1p, log1p)
+KAON_STD_UNARY(Expm1, expm1)
+KAON_STD_UNARY(Erf, erf)
+KAON_STD_UNARY(Erfc, erfc)
+#undef KAON_STD_UNARY
+
+/// floor, ceil and trunc: integers are already whole.
+#define KAON_STD_ROUNDING(Name, fun)             \
+  template <class C>                             \
+  struct Name {                                  \
+    KAON_HOST_DEVICE C operator()(C a) const {   \
+      if constexpr (std::is_floating_point_v<C>) \
+        return std::fun(a);                      \
+      else                                       \
+        return a;                                \
+    }                                            \
+  };
+KAON_STD_ROUNDING(Floor, floor)
+KAON_STD_ROUNDING(Ceil, ceil)
+KAON_STD_ROUNDING(Trunc, trunc)
+#undef KAON_STD_ROUNDING
+
+/// -1, 0 or 1 (NaN stays NaN, as torch.sign).
+template <class C>
+struct Sign {
+  KAON_HOST_DEVICE C operator()(C a) const {
+    if constexpr (std::is_floating_point_v<C>)
+      if (a != a) return a;
+    return static_cast<C>((C(0) < a) - (a < C(0)));
+  }
+};
+/// atan2(a, b): the angle of the point (b, a), in (-pi, pi].
+template <class C>
+struct Atan2 {
+  KAON_HOST_DEVICE C operator()(C a, C b) const { return std::atan2(a, b); }
+};
+/// sqrt(a^2 + b^2) without overflow in the squares.
+template <class C>
+struct Hypot {
+  KAON_HOST_DEVICE C operator()(C a, C b) const { return std::hypot(a, b); }
+};
+/// C's remainder: the result takes the dividend's sign (torch.fmod). Integer division by zero is
+/// refused before the loop runs; INT64_MIN fmod -1 is 0, as in PyTorch.
+template <class C>
+struct Fmod {
+  KAON_HOST_DEVICE C operator()(C a, C b) const {
+    if constexpr (std::is_integral_v<C>)
+      return b == C(-1) ? C(0) : static_cast<C>(a % b);
+    else
+      return std::fmod(a, b);
+  }
+};
+
 /// min(max(a, lo), hi); NaN stays NaN, as torch.clamp.
 template <class C>
 struct Clamp {

@@ -89,5 +89,9 @@ template <class T, class D>
 Tensor<T, D> gather(const Tensor<T, D>& x, std::int64_t dim, const Tensor<std::int64_t, D>& index) {
   return ops::Gather::apply(x, dim, index);
 }
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::gather(std::int64_t dim, const Tensor<std::int64_t, D>& index) const {
+  return kaon::gather(*this, dim, index);
+}
 
 }  // namespace kaon

@@ -79,4 +79,17 @@ Tensor<T, D> stack(std::initializer_list<Tensor<T, D>> tensors, std::int64_t dim
   return stack(std::vector<Tensor<T, D>>(tensors), dim);
 }
 
+/// The slices of x along dim, each without that dim (torch.unbind): the inverse of stack.
+template <class T, class D>
+std::vector<Tensor<T, D>> unbind(const Tensor<T, D>& x, std::int64_t dim = 0) {
+  const int d = detail::wrap_dim(dim, x.dim(), "unbind", false);
+  std::vector<Tensor<T, D>> out;
+  for (std::int64_t i = 0; i < x.size(d); ++i) out.push_back(x.select(d, i));
+  return out;
+}
+template <Element T, class D>
+std::vector<Tensor<T, D>> Tensor<T, D>::unbind(std::int64_t dim) const {
+  return kaon::unbind(*this, dim);
+}
+
 }  // namespace kaon

@@ -156,4 +156,13 @@ Tensor<T, D> matmul(const Tensor<T, D>& a, const Tensor<T, D>& b) {
   return out;
 }
 
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::mm(const Tensor& other) const {
+  return kaon::mm(*this, other);
+}
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::matmul(const Tensor& other) const {
+  return kaon::matmul(*this, other);
+}
+
 }  // namespace kaon

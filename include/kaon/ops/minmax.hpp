@@ -77,11 +77,11 @@ Tensor<T, D> max(const Tensor<T, D>& x) {
 /// Minimum / maximum over `dim`, with the int64 indices where they were found; the gradient
 /// of the values reaches the selected elements.
 template <class T, class D>
-MinMax<T, D> min(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+MinMax<T, D> min(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   return detail::select_along("min", x, dim, keepdim, fn::LessOrNan<T>{});
 }
 template <class T, class D>
-MinMax<T, D> max(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+MinMax<T, D> max(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   return detail::select_along("max", x, dim, keepdim, fn::GreaterOrNan<T>{});
 }
 /// Index of the smallest / largest element in the flattened tensor.
@@ -95,23 +95,23 @@ Tensor<std::int64_t, D> argmax(const Tensor<T, D>& x) {
 }
 /// Indices of the smallest / largest elements along `dim`.
 template <class T, class D>
-Tensor<std::int64_t, D> argmin(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+Tensor<std::int64_t, D> argmin(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   return detail::arg_reduce("argmin", x, dim, keepdim, fn::LessOrNan<T>{}).indices;
 }
 template <class T, class D>
-Tensor<std::int64_t, D> argmax(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+Tensor<std::int64_t, D> argmax(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   return detail::arg_reduce("argmax", x, dim, keepdim, fn::GreaterOrNan<T>{}).indices;
 }
 
 // clang-format off
 template <Element T, class D> Tensor<T, D> Tensor<T, D>::min() const { return kaon::min(*this); }
 template <Element T, class D> Tensor<T, D> Tensor<T, D>::max() const { return kaon::max(*this); }
-template <Element T, class D> MinMax<T, D> Tensor<T, D>::min(std::int64_t d, bool k) const { return kaon::min(*this, d, k); }
-template <Element T, class D> MinMax<T, D> Tensor<T, D>::max(std::int64_t d, bool k) const { return kaon::max(*this, d, k); }
+template <Element T, class D> MinMax<T, D> Tensor<T, D>::min(Dim d, bool k) const { return kaon::min(*this, d, k); }
+template <Element T, class D> MinMax<T, D> Tensor<T, D>::max(Dim d, bool k) const { return kaon::max(*this, d, k); }
 template <Element T, class D> Tensor<std::int64_t, D> Tensor<T, D>::argmin() const { return kaon::argmin(*this); }
 template <Element T, class D> Tensor<std::int64_t, D> Tensor<T, D>::argmax() const { return kaon::argmax(*this); }
-template <Element T, class D> Tensor<std::int64_t, D> Tensor<T, D>::argmin(std::int64_t d, bool k) const { return kaon::argmin(*this, d, k); }
-template <Element T, class D> Tensor<std::int64_t, D> Tensor<T, D>::argmax(std::int64_t d, bool k) const { return kaon::argmax(*this, d, k); }
+template <Element T, class D> Tensor<std::int64_t, D> Tensor<T, D>::argmin(Dim d, bool k) const { return kaon::argmin(*this, d, k); }
+template <Element T, class D> Tensor<std::int64_t, D> Tensor<T, D>::argmax(Dim d, bool k) const { return kaon::argmax(*this, d, k); }
 // clang-format on
 
 }  // namespace kaon

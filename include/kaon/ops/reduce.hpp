@@ -163,7 +163,7 @@ Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x) {
 }
 /// Sum over `dim`; keepdim keeps it as size 1.
 template <class T, class D>
-Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+Tensor<sum_t<T>, D> sum(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   return ops::Sum::apply(x, std::optional<std::int64_t>{dim}, keepdim);
 }
 /// Product of all elements, or over `dim`.
@@ -172,7 +172,7 @@ Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x) {
   return ops::Prod::apply(x, std::optional<std::int64_t>{}, false);
 }
 template <class T, class D>
-Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+Tensor<sum_t<T>, D> prod(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   return ops::Prod::apply(x, std::optional<std::int64_t>{dim}, keepdim);
 }
 
@@ -195,7 +195,7 @@ Tensor<bool, D> all(const Tensor<T, D>& x) {
   return detail::reduce<bool, bool>("all", x, std::nullopt, false, fn::AllReduce{});
 }
 template <class T, class D>
-Tensor<bool, D> all(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+Tensor<bool, D> all(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   return detail::reduce<bool, bool>("all", x, dim, keepdim, fn::AllReduce{});
 }
 template <class T, class D>
@@ -203,7 +203,7 @@ Tensor<bool, D> any(const Tensor<T, D>& x) {
   return detail::reduce<bool, bool>("any", x, std::nullopt, false, fn::AnyReduce{});
 }
 template <class T, class D>
-Tensor<bool, D> any(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+Tensor<bool, D> any(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   return detail::reduce<bool, bool>("any", x, dim, keepdim, fn::AnyReduce{});
 }
 
@@ -214,40 +214,46 @@ Tensor<T, D> mean(const Tensor<T, D>& x) {
   return sum(x) / static_cast<T>(x.numel());
 }
 template <class T, class D>
-Tensor<T, D> mean(const Tensor<T, D>& x, std::int64_t dim, bool keepdim = false) {
+Tensor<T, D> mean(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   static_assert(is_floating_v<T>, "mean: input must be float or double; convert with to<float>()");
   const std::int64_t n = x.dim() == 0 ? 1 : x.size(dim);
   return sum(x, dim, keepdim) / static_cast<T>(n);
 }
 
-/// Variance with Bessel's correction by default (correction = 1), as torch.var.
+/// Variance over all elements or over `dim`, as torch.var: unbiased (divisor N - 1) unless
+/// `unbiased` is false (divisor N); Correction{c} gives the divisor N - c.
 template <class T, class D>
-Tensor<T, D> var(const Tensor<T, D>& x, double correction = 1) {
+Tensor<T, D> var(const Tensor<T, D>& x, Correction correction) {
   static_assert(is_floating_v<T>, "var: input must be float or double; convert with to<float>()");
   const Tensor<T, D> d = x - mean(x);
-  return sum(d * d) / static_cast<T>(std::max(0.0, static_cast<double>(x.numel()) - correction));
+  return sum(d * d) /
+         static_cast<T>(std::max(0.0, static_cast<double>(x.numel()) - correction.value));
 }
-template <class T, class D, std::integral I>
-Tensor<T, D> var(const Tensor<T, D>& x, I dim, bool keepdim = false, double correction = 1) {
+template <class T, class D>
+Tensor<T, D> var(const Tensor<T, D>& x, Dim dim, Correction correction, bool keepdim = false) {
   static_assert(is_floating_v<T>, "var: input must be float or double; convert with to<float>()");
   const std::int64_t n = x.dim() == 0 ? 1 : x.size(dim);
-  const Tensor<T, D> d = x - mean(x, static_cast<std::int64_t>(dim), true);
-  return sum(d * d, static_cast<std::int64_t>(dim), keepdim) /
-         static_cast<T>(std::max(0.0, static_cast<double>(n) - correction));
+  const Tensor<T, D> d = x - mean(x, dim, true);
+  return sum(d * d, dim, keepdim) /
+         static_cast<T>(std::max(0.0, static_cast<double>(n) - correction.value));
 }
-/// Standard deviation, unbiased by default (correction = 1), as torch.std.
 template <class T, class D>
-Tensor<T, D> std(const Tensor<T, D>& x, double correction = 1) {
-  return sqrt(var(x, correction));
+Tensor<T, D> var(const Tensor<T, D>& x, Flag unbiased = true) {
+  return var(x, Correction(unbiased ? 1 : 0));
 }
-template <class T, class D, std::integral I>
-Tensor<T, D> std(const Tensor<T, D>& x, I dim, bool keepdim = false, double correction = 1) {
-  return sqrt(var(x, dim, keepdim, correction));
+template <class T, class D>
+Tensor<T, D> var(const Tensor<T, D>& x, Dim dim, Flag unbiased = true, bool keepdim = false) {
+  return var(x, dim, Correction(unbiased ? 1 : 0), keepdim);
+}
+/// Standard deviation: the square root of var, with the same arguments.
+template <class T, class D, class... Args>
+Tensor<T, D> std(const Tensor<T, D>& x, const Args&... args) {
+  return sqrt(var(x, args...));
 }
 
 namespace detail {
-template <class T, class D, class... Dim>
-Tensor<T, D> norm_impl(const Tensor<T, D>& x, double p, const Dim&... dim) {
+template <class T, class D, class... DimArgs>
+Tensor<T, D> norm_impl(const Tensor<T, D>& x, double p, const DimArgs&... dim) {
   static_assert(is_floating_v<T>, "norm: input must be float or double; convert with to<float>()");
   if (p == 2) return sqrt(sum(x * x, dim...));
   if (p == 1) return sum(abs(x), dim...);
@@ -262,7 +268,7 @@ Tensor<T, D> norm(const Tensor<T, D>& x, double p = 2) {
   return detail::norm_impl(x, p);
 }
 template <class T, class D>
-Tensor<T, D> norm(const Tensor<T, D>& x, double p, std::int64_t dim, bool keepdim = false) {
+Tensor<T, D> norm(const Tensor<T, D>& x, double p, Dim dim, bool keepdim = false) {
   return detail::norm_impl(x, p, dim, keepdim);
 }
 
@@ -270,21 +276,25 @@ Tensor<T, D> norm(const Tensor<T, D>& x, double p, std::int64_t dim, bool keepdi
 
 // clang-format off
 template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::sum() const { return kaon::sum(*this); }
-template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::sum(std::int64_t d, bool k) const { return kaon::sum(*this, d, k); }
+template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::sum(Dim d, bool k) const { return kaon::sum(*this, d, k); }
 template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::prod() const { return kaon::prod(*this); }
-template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::prod(std::int64_t d, bool k) const { return kaon::prod(*this, d, k); }
+template <Element T, class D> Tensor<sum_t<T>, D> Tensor<T, D>::prod(Dim d, bool k) const { return kaon::prod(*this, d, k); }
 template <Element T, class D> Tensor<bool, D> Tensor<T, D>::all() const { return kaon::all(*this); }
-template <Element T, class D> Tensor<bool, D> Tensor<T, D>::all(std::int64_t d, bool k) const { return kaon::all(*this, d, k); }
+template <Element T, class D> Tensor<bool, D> Tensor<T, D>::all(Dim d, bool k) const { return kaon::all(*this, d, k); }
 template <Element T, class D> Tensor<bool, D> Tensor<T, D>::any() const { return kaon::any(*this); }
-template <Element T, class D> Tensor<bool, D> Tensor<T, D>::any(std::int64_t d, bool k) const { return kaon::any(*this, d, k); }
+template <Element T, class D> Tensor<bool, D> Tensor<T, D>::any(Dim d, bool k) const { return kaon::any(*this, d, k); }
 template <Element T, class D> Tensor<T, D> Tensor<T, D>::mean() const { return kaon::mean(*this); }
-template <Element T, class D> Tensor<T, D> Tensor<T, D>::mean(std::int64_t d, bool k) const { return kaon::mean(*this, d, k); }
-template <Element T, class D> Tensor<T, D> Tensor<T, D>::var(double c) const { return kaon::var(*this, c); }
-template <Element T, class D> template <std::integral I> Tensor<T, D> Tensor<T, D>::var(I d, bool k, double c) const { return kaon::var(*this, d, k, c); }
-template <Element T, class D> Tensor<T, D> Tensor<T, D>::std(double c) const { return kaon::std(*this, c); }
-template <Element T, class D> template <std::integral I> Tensor<T, D> Tensor<T, D>::std(I d, bool k, double c) const { return kaon::std(*this, d, k, c); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::mean(Dim d, bool k) const { return kaon::mean(*this, d, k); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::var(Flag u) const { return kaon::var(*this, u); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::var(Correction c) const { return kaon::var(*this, c); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::var(Dim d, Flag u, bool k) const { return kaon::var(*this, d, u, k); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::var(Dim d, Correction c, bool k) const { return kaon::var(*this, d, c, k); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::std(Flag u) const { return kaon::std(*this, u); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::std(Correction c) const { return kaon::std(*this, c); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::std(Dim d, Flag u, bool k) const { return kaon::std(*this, d, u, k); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::std(Dim d, Correction c, bool k) const { return kaon::std(*this, d, c, k); }
 template <Element T, class D> Tensor<T, D> Tensor<T, D>::norm(double p) const { return kaon::norm(*this, p); }
-template <Element T, class D> Tensor<T, D> Tensor<T, D>::norm(double p, std::int64_t d, bool k) const { return kaon::norm(*this, p, d, k); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::norm(double p, Dim d, bool k) const { return kaon::norm(*this, p, d, k); }
 // clang-format on
 
 }  // namespace kaon

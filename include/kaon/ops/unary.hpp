@@ -199,6 +199,8 @@ template <Element T, class D> Tensor<float_t<T>, D> Tensor<T, D>::exp() const { 
 template <Element T, class D> Tensor<float_t<T>, D> Tensor<T, D>::log() const { return kaon::log(*this); }
 template <Element T, class D> Tensor<float_t<T>, D> Tensor<T, D>::sin() const { return kaon::sin(*this); }
 template <Element T, class D> Tensor<float_t<T>, D> Tensor<T, D>::cos() const { return kaon::cos(*this); }
+template <Element T, class D> Tensor<float_t<T>, D> Tensor<T, D>::tan() const { return kaon::tan(*this); }
+template <Element T, class D> Tensor<T, D> Tensor<T, D>::round() const { return kaon::round(*this); }
 template <Element T, class D> Tensor<float_t<T>, D> Tensor<T, D>::tanh() const { return kaon::tanh(*this); }
 template <Element T, class D> Tensor<float_t<T>, D> Tensor<T, D>::sigmoid() const { return kaon::sigmoid(*this); }
 template <Element T, class D> Tensor<T, D> Tensor<T, D>::abs() const { return kaon::abs(*this); }

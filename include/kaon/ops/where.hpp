@@ -45,5 +45,17 @@ auto where(const Tensor<bool, D>& cond, S a, const Tensor<B, D>& b) {
   using C = promote_scalar_t<B, S>;
   return ops::Where::apply(cond, full<C, D>({}, static_cast<C>(a)), b.template cast<C>());
 }
+/// cond ? a : b with two scalars: cond's shape, in the scalars' type as PyTorch picks it
+/// (where(mask, 1.0, 0.0) is float, where(mask, 1, 0) is int64).
+template <class D, Scalar A, Scalar B>
+auto where(const Tensor<bool, D>& cond, A a, B b) {
+  using C = promote_scalar_t<promote_scalar_t<bool, A>, B>;
+  return where(cond, full<C, D>({}, static_cast<C>(a)), b);
+}
+
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::masked_fill(const Tensor<bool, D>& mask, double value) const {
+  return ops::Where::apply(mask, full<T, D>({}, static_cast<T>(value)), *this);
+}
 
 }  // namespace kaon

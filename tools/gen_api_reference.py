@@ -1,0 +1,206 @@
+"""Generate tests/reference/api_reference.hpp: expected numbers for the PyTorch-user API tests.
+
+Covers the element-wise math a ported analysis needs (inverse trig and hyperbolic functions,
+log1p, expm1, erf, erfc, sign, floor, ceil, trunc, atan2, hypot, fmod), the activations of
+nn.functional (leaky_relu, elu, gelu, silu), std/var in PyTorch's positional spellings, where
+with two scalars, the Tensor methods pow, masked_fill, gather, mm and matmul, ordering (sort,
+argsort, topk, kthvalue, quantile), cumsum, diff, tril, triu, diag and one_hot. Forward values
+and the gradient of each output's sum, computed by PyTorch in float64 (float32 where a dtype
+rule is checked). Inputs are literals, written into the header too.
+
+Rerun from the repository root with Debian's Python (which has torch):
+
+    /usr/bin/python3 tools/gen_api_reference.py
+"""
+
+import pathlib
+
+import torch
+
+from refgen import Emitter
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "reference" / "api_reference.hpp"
+
+F64 = torch.float64
+F32 = torch.float32
+
+_emit = Emitter("kaon_ref::Ref")
+ref, section = _emit.ref, _emit.section
+
+
+def value_and_grad(name, f, *inputs):
+    """Emits f(*inputs) as name and the gradient of its sum for each float input."""
+    xs = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
+    y = f(*xs)
+    ref(name, y)
+    if y.requires_grad:
+        grads = torch.autograd.grad(y.sum(), [x for x in xs if x.requires_grad], allow_unused=True)
+        for i, g in enumerate(grads):
+            ref(f"{name}_grad{i}", g if g is not None else torch.zeros_like(xs[i]))
+
+
+# --------------------------------------------------------------------------------------
+section("Unary math: inputs, values, gradients of the sum (float64)")
+general = torch.tensor([[-1.7, -0.6, 0.0, 0.3], [0.9, 1.4, 2.2, -2.5]], dtype=F64)
+unit = torch.tensor([[-0.85, -0.4, 0.0, 0.2], [0.55, 0.7, -0.1, 0.93]], dtype=F64)
+above_one = torch.tensor([[1.05, 1.3, 2.0, 3.7], [5.5, 1.6, 9.0, 1.01]], dtype=F64)
+above_m1 = torch.tensor([[-0.95, -0.5, 0.0, 1e-9], [0.4, 2.0, 30.0, -0.2]], dtype=F64)
+rounding = torch.tensor([[-2.5, -1.5, -0.7, 0.0], [0.5, 1.5, 2.49, 3.0]], dtype=F64)
+ref("um_general", general)
+ref("um_unit", unit)
+ref("um_above_one", above_one)
+ref("um_above_m1", above_m1)
+ref("um_rounding", rounding)
+for fname, x in [("asin", unit), ("acos", unit), ("atan", general), ("sinh", general),
+                 ("cosh", general), ("asinh", general), ("acosh", above_one), ("atanh", unit),
+                 ("log1p", above_m1), ("expm1", general), ("erf", general), ("erfc", general),
+                 ("sign", rounding), ("floor", rounding), ("ceil", rounding),
+                 ("trunc", rounding)]:
+    value_and_grad(f"um_{fname}", getattr(torch, fname), x)
+
+section("Dtype rules: int64 inputs")
+ints = torch.tensor([-7, -2, 0, 3, 8], dtype=torch.int64)
+ref("int_x", ints)
+ref("int_asin_of_01", torch.asin(torch.tensor([0, 1], dtype=torch.int64)))  # float32
+ref("int_sign", torch.sign(ints))
+ref("int_floor", torch.floor(ints))
+ref("int_fmod_3", torch.fmod(ints, 3))
+ref("int_fmod_m3", torch.fmod(ints, -3))
+
+section("Binary math (float64), broadcasting [2, 1] against [3]")
+ya = torch.tensor([[-1.2], [0.7]], dtype=F64)
+xb = torch.tensor([-0.8, 0.5, 2.0], dtype=F64)
+ref("bm_a", ya)
+ref("bm_b", xb)
+value_and_grad("bm_atan2", torch.atan2, ya, xb)
+value_and_grad("bm_hypot", torch.hypot, ya, xb)
+value_and_grad("bm_fmod", torch.fmod, ya * 3.1, xb)
+value_and_grad("bm_atan2_scalar", lambda a: torch.atan2(a, torch.tensor(-1.5, dtype=F64)), ya)
+value_and_grad("bm_fmod_scalar", lambda a: torch.fmod(a * 3.1, 1.5), ya)
+value_and_grad("bm_hypot_scalar_left", lambda b: torch.hypot(torch.tensor(2.0, dtype=F64), b), xb)
+# atan2 over the four quadrants and the axes (the values only).
+qy = torch.tensor([1.0, 1.0, -1.0, -1.0, 0.0, 0.0, 1.0, -1.0], dtype=F64)
+qx = torch.tensor([1.0, -1.0, -1.0, 1.0, 1.0, -1.0, 0.0, 0.0], dtype=F64)
+ref("atan2_qy", qy)
+ref("atan2_qx", qx)
+ref("atan2_q", torch.atan2(qy, qx))
+
+section("Activations (nn.functional), float64")
+act = torch.tensor([[-3.0, -1.0, -0.25, 0.0], [0.1, 0.5, 1.5, 4.0]], dtype=F64)
+ref("act_x", act)
+F = torch.nn.functional
+value_and_grad("act_relu", F.relu, act)
+value_and_grad("act_leaky_relu", F.leaky_relu, act)
+value_and_grad("act_leaky_relu_02", lambda x: F.leaky_relu(x, 0.2), act)
+value_and_grad("act_elu", F.elu, act)
+value_and_grad("act_elu_05", lambda x: F.elu(x, 0.5), act)
+value_and_grad("act_gelu", F.gelu, act)
+value_and_grad("act_gelu_tanh", lambda x: F.gelu(x, approximate="tanh"), act)
+value_and_grad("act_silu", F.silu, act)
+value_and_grad("act_sigmoid", torch.sigmoid, act)
+value_and_grad("act_tanh", torch.tanh, act)
+ref("act_x_f32", act.to(F32))
+ref("act_gelu_f32", F.gelu(act.to(F32)))
+ref("act_elu_f32", F.elu(act.to(F32)))
+
+section("std and var in PyTorch's positional spellings (float64 [3, 4])")
+sv = torch.tensor([[0.5, -1.25, 2.0, 3.5], [1.0, 0.25, -0.75, 2.25], [4.0, -2.0, 0.0, 1.5]],
+                  dtype=F64)
+ref("sv_x", sv)
+ref("sv_std", sv.std())
+ref("sv_std_false", sv.std(False))          # unbiased=False over all elements
+ref("sv_var_false", sv.var(False))
+ref("sv_std_0", sv.std(0))
+ref("sv_std_0_false", sv.std(0, False))    # dim 0, unbiased=False
+ref("sv_var_1_true_true", sv.var(1, True, True))  # dim 1, unbiased, keepdim
+ref("sv_var_correction2", sv.var(dim=None, correction=2))
+ref("sv_std_1_correction0_keepdim", sv.std(1, correction=0, keepdim=True))
+
+section("where with two scalars")
+mask = torch.tensor([[True, False, True], [False, False, True]])
+ref("wm_mask", mask)
+ref("wm_float", torch.where(mask, 1.0, 0.0))  # float32, as PyTorch
+ref("wm_int", torch.where(mask, 1, 0))        # int64
+
+section("Tensor methods: pow, masked_fill, gather, mm, matmul")
+m = torch.tensor([[1.5, -2.0, 0.5], [3.0, 0.25, -1.0]], dtype=F64)
+m2 = torch.tensor([[0.5, 1.0], [-1.5, 2.0], [2.5, -0.5]], dtype=F64)
+idx = torch.tensor([[2, 0], [1, 1]], dtype=torch.int64)
+ref("tm_a", m)
+ref("tm_b", m2)
+ref("tm_idx", idx)
+value_and_grad("tm_pow2", lambda a: a.pow(2), m)
+value_and_grad("tm_pow_t", lambda a: a.abs().pow(m.abs() + 0.5), m)
+value_and_grad("tm_masked_fill", lambda a: a.masked_fill(mask, -7.5), m)
+value_and_grad("tm_gather", lambda a: a.gather(1, idx), m)
+value_and_grad("tm_mm", lambda a, b: a.mm(b), m, m2)
+value_and_grad("tm_matmul", lambda a, b: a.matmul(b[:, 0]), m, m2)
+
+section("Ordering: sort, argsort, topk, kthvalue, quantile (float64 [3, 5], ties and a NaN)")
+o = torch.tensor([[3.0, -1.0, 2.0, -1.0, 0.5], [1.0, 4.0, 4.0, -2.0, 0.0],
+                  [2.5, -3.0, 1.5, 7.0, -0.5]], dtype=F64)
+ref("ord_x", o)
+value_and_grad("ord_sort1", lambda a: torch.sort(a, dim=1, stable=True).values, o)
+ref("ord_sort1_idx", torch.sort(o, dim=1, stable=True).indices)
+value_and_grad("ord_sort0_desc", lambda a: torch.sort(a, dim=0, descending=True, stable=True).values, o)
+ref("ord_sort0_desc_idx", torch.sort(o, dim=0, descending=True, stable=True).indices)
+ref("ord_argsort1_desc", torch.sort(o, dim=1, descending=True, stable=True).indices)
+value_and_grad("ord_top2", lambda a: torch.topk(a, 2, 1).values, o)
+ref("ord_top2_idx", torch.topk(o, 2, 1).indices)
+value_and_grad("ord_bottom2_dim0", lambda a: torch.topk(a, 2, 0, largest=False).values, o)
+value_and_grad("ord_kth2", lambda a: torch.kthvalue(a, 2, 1).values, o)
+ref("ord_kth2_idx", torch.kthvalue(o, 2, 1).indices)
+ref("ord_kth3_keepdim", torch.kthvalue(o, 3, 0, keepdim=True).values)
+value_and_grad("ord_q30", lambda a: torch.quantile(a, 0.3), o)
+value_and_grad("ord_q75_dim1", lambda a: torch.quantile(a, 0.75, dim=1), o)
+ref("ord_q50_dim0_keepdim", torch.quantile(o, 0.5, dim=0, keepdim=True))
+ref("ord_q90_keepdim", torch.quantile(o, 0.9, keepdim=True))
+nan_row = torch.tensor([[1.0, float("nan"), 0.0], [2.0, 1.0, 3.0]], dtype=F64)
+ref("ord_nan_sorted_idx", torch.sort(nan_row, dim=1, stable=True).indices)
+ref("ord_nan_desc_idx", torch.sort(nan_row, dim=1, descending=True, stable=True).indices)
+
+section("cumsum, diff, tril, triu, diag, one_hot, unbind")
+value_and_grad("cum_cumsum1", lambda a: torch.cumsum(a, 1), o)
+value_and_grad("cum_cumsum0", lambda a: torch.cumsum(a, 0), o)
+ref("cum_int", torch.cumsum(torch.tensor([[1, -2, 3], [4, 5, -6]]), 1))
+ref("cum_bool", torch.cumsum(torch.tensor([True, False, True, True]), 0))
+ref("cum_f32", torch.cumsum(torch.tensor([0.1] * 7 + [1e8, 0.1, 0.1], dtype=F32), 0))
+value_and_grad("cum_diff", lambda a: torch.diff(a), o)
+value_and_grad("cum_diff2_dim0", lambda a: torch.diff(a, 2, 0), o)
+value_and_grad("tri_tril", lambda a: torch.tril(a), o)
+value_and_grad("tri_triu1", lambda a: torch.triu(a, 1), o)
+value_and_grad("tri_tril_m1", lambda a: torch.tril(a, -1), o)
+batch = torch.arange(24, dtype=F64).reshape(2, 3, 4)
+ref("tri_batch", batch)
+ref("tri_batch_triu", torch.triu(batch))
+vec = torch.tensor([1.5, -2.0, 3.0], dtype=F64)
+ref("diag_v", vec)
+value_and_grad("diag_from_vec", lambda a: torch.diag(a), vec)
+value_and_grad("diag_from_vec_k1", lambda a: torch.diag(a, 1), vec)
+value_and_grad("diag_from_vec_km2", lambda a: torch.diag(a, -2), vec)
+value_and_grad("diag_of_mat", lambda a: torch.diag(a), o)
+value_and_grad("diag_of_mat_k2", lambda a: torch.diag(a, 2), o)
+value_and_grad("diag_of_mat_km1", lambda a: torch.diag(a, -1), o)
+labels = torch.tensor([[0, 2], [1, 3]], dtype=torch.int64)
+ref("oh_labels", labels)
+ref("oh_auto", torch.nn.functional.one_hot(labels))
+ref("oh_6", torch.nn.functional.one_hot(labels, 6))
+
+
+def main():
+    head = [
+        "// SPDX-License-Identifier: MIT",
+        f"// Generated by tools/gen_api_reference.py with PyTorch {torch.__version__}; do not edit.",
+        "// Expected results of PyTorch for kaon's PyTorch-user API tests (tests/api/).",
+        "// Floats are printed round-trip exact.",
+        "#pragma once",
+        '#include "reference/foundation_reference.hpp"  // kaon_ref::Ref',
+        "",
+        "namespace kaon_ref::api {",
+    ]
+    tail = ["", "}  // namespace kaon_ref::api", ""]
+    _emit.write(OUT, head, tail)
+
+
+if __name__ == "__main__":
+    main()
