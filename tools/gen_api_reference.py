@@ -4,7 +4,8 @@ Covers the element-wise math a ported analysis needs (inverse trig and hyperboli
 log1p, expm1, erf, erfc, sign, floor, ceil, trunc, atan2, hypot, fmod), the activations of
 nn.functional (leaky_relu, elu, gelu, silu), std/var in PyTorch's positional spellings, where
 with two scalars, the Tensor methods pow, masked_fill, gather, mm and matmul, ordering (sort,
-argsort, topk, kthvalue, quantile), cumsum, diff, tril, triu, diag and one_hot. Forward values
+argsort, topk, kthvalue, quantile), cumsum, diff, tril, triu, diag and one_hot, the learning-rate
+schedulers and gradient clipping. Forward values
 and the gradient of each output's sum, computed by PyTorch in float64 (float32 where a dtype
 rule is checked). Inputs are literals, written into the header too.
 
@@ -185,6 +186,60 @@ labels = torch.tensor([[0, 2], [1, 3]], dtype=torch.int64)
 ref("oh_labels", labels)
 ref("oh_auto", torch.nn.functional.one_hot(labels))
 ref("oh_6", torch.nn.functional.one_hot(labels, 6))
+
+section("Schedulers: the lr in use at epochs 0..11 (SGD, lr 0.1 and a second group at 0.4)")
+S = torch.optim.lr_scheduler
+
+
+def lr_sequences(make):
+    """Each group's lr before each scheduler step, over 12 epochs, flattened [epoch][group]."""
+    a = torch.zeros(1, dtype=F64, requires_grad=True)
+    b = torch.zeros(1, dtype=F64, requires_grad=True)
+    opt = torch.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.4}], lr=0.1)
+    sched = make(opt)
+    lrs = []
+    for _ in range(12):
+        lrs.append([g["lr"] for g in opt.param_groups])
+        opt.step()
+        sched.step()
+    assert sched.get_last_lr() == [g["lr"] for g in opt.param_groups]
+    return torch.tensor(lrs, dtype=F64)
+
+
+ref("sched_multistep", lr_sequences(lambda o: S.MultiStepLR(o, [2, 5, 5, 9], 0.5)))
+ref("sched_linear", lr_sequences(lambda o: S.LinearLR(o, 0.25, 1.0, 4)))
+ref("sched_linear_down", lr_sequences(lambda o: S.LinearLR(o, 1.0, 0.1, 6)))
+ref("sched_cosine", lr_sequences(lambda o: S.CosineAnnealingLR(o, 4, 0.01)))
+ref("sched_step", lr_sequences(lambda o: S.StepLR(o, 3, 0.5)))
+
+section("Gradient clipping: two parameters' gradients, and one parameter without")
+g1 = torch.tensor([[0.5, -2.0], [1.5, 3.0]], dtype=F64)
+g2 = torch.tensor([-4.0, 0.25, 1.0], dtype=F64)
+ref("clip_g1", g1)
+ref("clip_g2", g2)
+
+
+def clipped(max_norm, norm_type, dtype):
+    ps = [torch.zeros_like(g1, dtype=dtype, requires_grad=True),
+          torch.zeros_like(g2, dtype=dtype, requires_grad=True),
+          torch.zeros(2, dtype=dtype, requires_grad=True)]
+    ps[0].grad = g1.to(dtype).clone()
+    ps[1].grad = g2.to(dtype).clone()
+    total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type)
+    return total, ps[0].grad, ps[1].grad
+
+
+for tag, max_norm, norm_type in [("l2", 2.0, 2.0), ("l1", 5.0, 1.0), ("inf", 1.5, float("inf")),
+                                 ("l2_big", 100.0, 2.0)]:
+    for dtype, dname in [(F64, "f64"), (F32, "f32")]:
+        total, c1, c2 = clipped(max_norm, norm_type, dtype)
+        ref(f"clip_{tag}_{dname}_total", total)
+        ref(f"clip_{tag}_{dname}_g1", c1)
+        ref(f"clip_{tag}_{dname}_g2", c2)
+p1 = torch.zeros_like(g1, requires_grad=True)
+p1.grad = g1.clone()
+torch.nn.utils.clip_grad_value_([p1], 1.25)
+ref("clip_value_g1", p1.grad)
 
 
 def main():

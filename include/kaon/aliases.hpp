@@ -25,6 +25,7 @@
 #include "kaon/optim/adam.hpp"
 #include "kaon/optim/lr_scheduler.hpp"
 #include "kaon/optim/optimizer.hpp"
+#include "kaon/optim/reduce_lr_on_plateau.hpp"
 #include "kaon/optim/rmsprop.hpp"
 #include "kaon/optim/rprop.hpp"
 #include "kaon/optim/sgd.hpp"
@@ -66,7 +67,10 @@
   using RMSprop = ::kaon::optim::RMSprop<T, ::kaon::cpu>;                     \
   using Rprop = ::kaon::optim::Rprop<T, ::kaon::cpu>;                         \
   using StepLR = ::kaon::optim::StepLR<T, ::kaon::cpu>;                       \
+  using MultiStepLR = ::kaon::optim::MultiStepLR<T, ::kaon::cpu>;             \
   using ExponentialLR = ::kaon::optim::ExponentialLR<T, ::kaon::cpu>;         \
+  using LinearLR = ::kaon::optim::LinearLR<T, ::kaon::cpu>;                   \
+  using CosineAnnealingLR = ::kaon::optim::CosineAnnealingLR<T, ::kaon::cpu>; \
   using ReduceLROnPlateau = ::kaon::optim::ReduceLROnPlateau<T, ::kaon::cpu>; \
   }
 

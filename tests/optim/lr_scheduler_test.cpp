@@ -79,13 +79,13 @@ TEST_CASE("Schedulers set the optimiser's learning rate and report it", "[optim]
   optim::SGD<double> opt({param}, 0.1);
   optim::StepLR<double> step_lr(opt, 2, 0.5);
   step_lr.step();
-  CHECK(step_lr.get_last_lr() == 0.1);
+  CHECK(step_lr.get_last_lr() == std::vector<double>{0.1});
   step_lr.step();
-  CHECK(step_lr.get_last_lr() == 0.05);
+  CHECK(step_lr.get_last_lr() == std::vector<double>{0.05});
   CHECK(opt.lr() == 0.05);
   optim::ExponentialLR<double> exp_lr(opt, 0.5);  // chains on the current rate
   exp_lr.step();
-  CHECK(exp_lr.get_last_lr() == 0.025);
+  CHECK(exp_lr.get_last_lr() == std::vector<double>{0.025});
   CHECK(opt.lr() == 0.025);
 }
 

@@ -248,7 +248,7 @@ TEST_CASE("Schedulers update every parameter group's learning rate", "[optim]") 
   step_lr.step();
   CHECK(opt.lr(0) == 0.1 * 0.5);
   CHECK(opt.lr(1) == 0.4 * 0.5);
-  CHECK(step_lr.get_last_lr() == opt.lr(0));
+  CHECK(step_lr.get_last_lr() == std::vector<double>{opt.lr(0), opt.lr(1)});
 
   optim::ExponentialLR<double> exp_lr(opt, 0.5);
   exp_lr.step();
