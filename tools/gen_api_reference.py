@@ -5,7 +5,9 @@ log1p, expm1, erf, erfc, sign, floor, ceil, trunc, atan2, hypot, fmod), the acti
 nn.functional (leaky_relu, elu, gelu, silu), std/var in PyTorch's positional spellings, where
 with two scalars, the Tensor methods pow, masked_fill, gather, mm and matmul, ordering (sort,
 argsort, topk, kthvalue, quantile), cumsum, diff, tril, triu, diag and one_hot, the learning-rate
-schedulers and gradient clipping. Forward values
+schedulers, gradient clipping, layer_norm, nn.init, linalg's solve, inv, det and cholesky,
+autograd.functional's jacobian and hessian, histogram, DataFrame column statistics
+(NumPy), LogisticRegression (scikit-learn) and LBFGS. Forward values
 and the gradient of each output's sum, computed by PyTorch in float64 (float32 where a dtype
 rule is checked). Inputs are literals, written into the header too.
 
@@ -241,6 +243,239 @@ p1.grad = g1.clone()
 torch.nn.utils.clip_grad_value_([p1], 1.25)
 ref("clip_value_g1", p1.grad)
 
+section("LayerNorm over the last dim and the last two dims, with affine parameters (float64)")
+ln_x = torch.tensor([[[0.5, -1.0, 2.0, 0.25], [1.5, 3.0, -0.5, 0.0], [-2.0, 1.0, 0.75, 4.0]],
+                     [[1.0, 1.0, 1.5, -3.0], [0.0, 2.5, -1.25, 0.5], [2.0, -0.5, 1.0, 1.0]]],
+                    dtype=F64)
+ln_w4 = torch.tensor([1.5, -0.5, 2.0, 0.75], dtype=F64)
+ln_b4 = torch.tensor([0.1, 0.2, -0.3, 0.0], dtype=F64)
+ln_w34 = torch.linspace(-1.0, 2.0, 12, dtype=F64).reshape(3, 4)
+ln_b34 = torch.linspace(0.5, -0.5, 12, dtype=F64).reshape(3, 4)
+for name, t in [("ln_x", ln_x), ("ln_w4", ln_w4), ("ln_b4", ln_b4), ("ln_w34", ln_w34),
+                ("ln_b34", ln_b34)]:
+    ref(name, t)
+value_and_grad("ln_last", lambda x, w, b: F.layer_norm(x, (4,), w, b), ln_x, ln_w4, ln_b4)
+value_and_grad("ln_last2", lambda x, w, b: F.layer_norm(x, (3, 4), w, b, eps=1e-3), ln_x, ln_w34,
+               ln_b34)
+value_and_grad("ln_plain", lambda x: F.layer_norm(x, (4,)), ln_x)
+
+section("nn.init: gains, and the std of PyTorch's own draws (the distributions kaon must match)")
+ref("init_gains", torch.tensor([torch.nn.init.calculate_gain(n, p) for n, p in
+                                [("linear", None), ("sigmoid", None), ("tanh", None),
+                                 ("relu", None), ("leaky_relu", None), ("leaky_relu", 0.2),
+                                 ("selu", None)]], dtype=F64))
+torch.manual_seed(0)
+w = torch.empty(500, 400, dtype=F64)
+ref("init_kaiming_normal_std", torch.nn.init.kaiming_normal_(w, nonlinearity="relu").std())
+ref("init_kaiming_normal_fan_out_std",
+    torch.nn.init.kaiming_normal_(w, mode="fan_out", nonlinearity="relu").std())
+ref("init_kaiming_uniform_std", torch.nn.init.kaiming_uniform_(w, a=0.2).std())
+ref("init_xavier_normal_std", torch.nn.init.xavier_normal_(w, gain=2.0).std())
+ref("init_orthogonal_std", torch.nn.init.orthogonal_(w).std())
+
+section("linalg: solve, inv, det, cholesky (float64), one matrix and a batch of two")
+la = torch.tensor([[4.0, 1.0, -2.0], [0.5, 3.0, 1.0], [-1.0, 2.0, 5.0]], dtype=F64)
+lb = torch.tensor([[1.0, -2.0], [0.5, 3.0], [2.0, 1.0]], dtype=F64)
+lv = torch.tensor([1.0, -1.0, 2.0], dtype=F64)
+la_batch = torch.stack([la, la.T + torch.eye(3, dtype=F64)])
+lb_batch = torch.stack([lb, lb * -0.5])
+spd = la @ la.T + torch.eye(3, dtype=F64)
+spd_batch = torch.stack([spd, la_batch[1] @ la_batch[1].T + 0.5 * torch.eye(3, dtype=F64)])
+for name, t in [("la", la), ("lb", lb), ("lv", lv), ("la_batch", la_batch),
+                ("lb_batch", lb_batch), ("spd", spd), ("spd_batch", spd_batch)]:
+    ref(name, t)
+value_and_grad("la_solve", torch.linalg.solve, la, lb)
+value_and_grad("la_solve_vec", torch.linalg.solve, la, lv)
+value_and_grad("la_solve_batch", torch.linalg.solve, la_batch, lb_batch)
+value_and_grad("la_inv", torch.linalg.inv, la)
+value_and_grad("la_inv_batch", torch.linalg.inv, la_batch)
+value_and_grad("la_det", torch.linalg.det, la)
+value_and_grad("la_det_batch", torch.linalg.det, la_batch)
+# cholesky reads the lower triangle only; its gradient is PyTorch's symmetric one.
+value_and_grad("la_chol", torch.linalg.cholesky, spd)
+value_and_grad("la_chol_batch", torch.linalg.cholesky, spd_batch)
+
+section("autograd.functional: jacobian and hessian (float64)")
+jx = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype=F64)
+ref("fn_x", jx)
+ref("fn_jacobian", torch.autograd.functional.jacobian(
+    lambda x: torch.sin(x) * x.sum(1, keepdim=True), jx))
+ref("fn_hessian", torch.autograd.functional.hessian(
+    lambda x: (x ** 3).sum() + x[0, 0] * x[1, 2] + torch.exp(x).prod(), jx))
+
+section("Indexing by int64 tensors and in-place writes (float64 [3, 5] from ord_x)")
+ix = torch.tensor([[0, 2], [-1, 1]], dtype=torch.int64)
+ref("ix_index", ix)
+value_and_grad("ix_rows", lambda a: a[ix], o)
+put = o.clone()
+put[torch.tensor([2, 0])] = torch.tensor([[9.0, 8, 7, 6, 5], [-1, -2, -3, -4, -5]], dtype=F64)
+ref("ix_put", put)
+acc = o.clone()
+acc.index_put_((torch.tensor([1, 1, 0]),), torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0], dtype=F64),
+               accumulate=True)
+ref("ix_put_acc", acc)
+rowmask = torch.tensor([True, False, True])
+ref("ix_rowmask", rowmask)
+mput = o.clone()
+mput[rowmask] = torch.tensor([0.5, 1.5, 2.5, 3.5, 4.5], dtype=F64)
+ref("ix_mask_put", mput)
+elmask = o > 1.0
+ref("ix_elmask", elmask)
+ref("ix_masked_fill", o.clone().masked_fill_(elmask, -0.25))
+
+section("DataFrame column statistics (pandas' skipna, ddof=1), with NumPy's nan-functions")
+import csv  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+with open(pathlib.Path(__file__).resolve().parent.parent / "examples" / "data" /
+          "penguins.csv") as f:
+    rows = list(csv.DictReader(f))
+bill = np.array([float(r["bill_length_mm"]) if r["bill_length_mm"] != "NA" else np.nan
+                 for r in rows])
+present = bill[~np.isnan(bill)]
+ref("col_bill_stats", torch.tensor([len(present), present.sum(), np.nanmean(bill),
+                                    np.nanvar(bill, ddof=1), np.nanstd(bill, ddof=1),
+                                    np.nanstd(bill, ddof=0), np.nanmin(bill), np.nanmax(bill),
+                                    np.nanmedian(bill)], dtype=F64))
+ref("col_bill_gt_45_count", torch.tensor(int((present > 45).sum())))
+ref("col_bill_scaled_mean", torch.tensor(np.nanmean(bill * 2.5 - 1), dtype=F64))
+
+section("LogisticRegression on the penguins (scikit-learn), standardised features")
+# scikit-learn's lbfgs stops on its ftol criterion about 1e-5 short of the optimum (relative),
+# whatever tol is. Each fit is therefore refined with Newton steps on scikit-learn's own objective
+# (summed log-loss + ||W||^2 / (2 C), intercept unpenalised) until the gradient is below 1e-11;
+# kaon is checked against that optimum closely and against scikit-learn's raw fit loosely.
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+cols = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+kept = [r for r in rows if all(r[c] != "NA" for c in cols)]
+feats = np.array([[float(r[c]) for c in cols] for r in kept])
+feats = (feats - feats.mean(0)) / feats.std(0)   # StandardScaler: population std
+species = []
+codes = np.array([species.index(r["species"]) if r["species"] in species
+                  else species.append(r["species"]) or len(species) - 1 for r in kept])
+ref("lr_n_rows", torch.tensor(len(kept)))
+
+
+def refine(clf, X, y, C, fit_intercept):
+    """Newton steps from clf's coefficients on scikit-learn's objective; (coef, intercept)."""
+    n, nf = X.shape
+    classes = np.unique(y)
+    binary = len(classes) == 2
+    rows_ = 1 if binary else len(classes)
+    Xt = np.hstack([X, np.ones((n, 1))]) if fit_intercept else X
+    width = Xt.shape[1]
+    W = np.hstack([clf.coef_, clf.intercept_[:, None]]) if fit_intercept else clf.coef_.copy()
+    w = W.ravel().astype(np.float64)
+    for _ in range(50):
+        W = w.reshape(rows_, width)
+        Z = Xt @ W.T
+        if binary:
+            P = 1 / (1 + np.exp(-Z))                       # [n, 1]
+            R = P - (y == classes[1])[:, None]
+            S = [[P[:, 0] * (1 - P[:, 0])]]
+        else:
+            Z = Z - Z.max(1, keepdims=True)
+            P = np.exp(Z)
+            P /= P.sum(1, keepdims=True)
+            R = P - np.eye(rows_)[np.searchsorted(classes, y)]
+            S = [[(P[:, a] if a == b else 0) - P[:, a] * P[:, b] for b in range(rows_)]
+                 for a in range(rows_)]
+        G = R.T @ Xt
+        G[:, :nf] += W[:, :nf] / C
+        H = np.zeros((rows_ * width, rows_ * width))
+        for a in range(rows_):
+            for b in range(rows_):
+                H[a * width:(a + 1) * width, b * width:(b + 1) * width] = (Xt * S[a][b][:, None]).T @ Xt
+            H[a * width:a * width + nf, a * width:a * width + nf] += np.eye(nf) / C
+        g = G.ravel()
+        if np.abs(g).max() < 1e-11:
+            break
+        w = w - np.linalg.lstsq(H, g, rcond=None)[0]
+    assert np.abs(g).max() < 1e-11
+    W = w.reshape(rows_, width)
+    return W[:, :nf], (W[:, nf] if fit_intercept else np.zeros(rows_))
+
+
+def proba(coef, intercept, X):
+    Z = X @ coef.T + intercept
+    if coef.shape[0] == 1:
+        p1 = 1 / (1 + np.exp(-Z[:, 0]))
+        return np.stack([1 - p1, p1], 1)
+    P = np.exp(Z - Z.max(1, keepdims=True))
+    return P / P.sum(1, keepdims=True)
+
+
+def ref_fit(tag, X, y, C=1.0, fit_intercept=True):
+    clf = LogisticRegression(C=C, fit_intercept=fit_intercept).fit(X, y)
+    ref(f"lr_{tag}_sklearn_coef", torch.tensor(clf.coef_, dtype=F64))
+    coef, intercept = refine(clf, X, y, C, fit_intercept)
+    p = proba(coef, intercept, X)
+    ref(f"lr_{tag}_coef", torch.tensor(coef, dtype=F64))
+    ref(f"lr_{tag}_intercept", torch.tensor(intercept, dtype=F64))
+    ref(f"lr_{tag}_proba_head", torch.tensor(p[:5], dtype=F64))
+    ref(f"lr_{tag}_score", torch.tensor((np.unique(y)[p.argmax(1)] == y).mean(), dtype=F64))
+
+
+ref_fit("multi", feats, codes)
+ref_fit("bin", feats[:, :2], (codes == 0).astype(np.int64), C=0.5)
+ref_fit("noint", feats, codes, fit_intercept=False)
+
+section("histogram: counts, weights, density, a range, custom edges")
+hx = torch.tensor([0.3, -1.2, 2.5, 0.0, 1.1, 1.1, 4.0, -0.7, 3.3, 2.2, 9.0, -3.0], dtype=F64)
+hw = torch.tensor([1.0, 0.5, -0.25, 2.0, 1.5, 0.5, 1.0, 3.0, -1.0, 0.75, 1.0, 2.0], dtype=F64)
+hedges = torch.tensor([-2.0, -0.5, 0.0, 1.1, 3.0, 5.0], dtype=F64)
+for name, t in [("h_x", hx), ("h_w", hw), ("h_edges", hedges)]:
+    ref(name, t)
+for name, r in [("h_bins5", torch.histogram(hx, 5)),
+                ("h_range", torch.histogram(hx, 4, range=(-1.0, 3.0))),
+                ("h_weighted", torch.histogram(hx, 4, range=(-1.0, 3.0), weight=hw)),
+                ("h_density", torch.histogram(hx, 6, density=True)),
+                ("h_custom", torch.histogram(hx, hedges, weight=hw)),
+                ("h_custom_density", torch.histogram(hx, hedges, density=True)),
+                ("h_f32", torch.histogram(hx.to(F32), 7)),
+                ("h_const", torch.histogram(torch.full((3,), 2.0, dtype=F64), 4))]:
+    ref(f"{name}_hist", r.hist)
+    ref(f"{name}_edges", r.bin_edges)
+
+section("LBFGS on a smooth convex function of 4 parameters: 4 steps of up to max_iter iterations")
+lq_a = torch.tensor([[3.0, 0.5, 0.0, 0.2], [0.5, 2.0, 0.3, 0.0], [0.0, 0.3, 1.5, 0.1],
+                     [0.2, 0.0, 0.1, 1.0]], dtype=F64)
+lq_b = torch.tensor([1.0, -2.0, 0.5, 3.0], dtype=F64)
+ref("lbfgs_a", lq_a)
+ref("lbfgs_b", lq_b)
+
+
+def smooth(p):
+    return 0.5 * p @ (lq_a.to(p.dtype) @ p) - lq_b.to(p.dtype) @ p + 0.1 * (p ** 4).sum()
+
+
+def lbfgs_run(dtype, **kwargs):
+    p = torch.tensor([0.5, -1.0, 2.0, 0.0], dtype=dtype, requires_grad=True)
+    opt = torch.optim.LBFGS([p], **kwargs)
+    losses, params = [], []
+
+    def closure():
+        opt.zero_grad()
+        loss = smooth(p)
+        loss.backward()
+        return loss
+    for _ in range(4):
+        losses.append(float(opt.step(closure)))
+        params.append(p.detach().clone())
+    state = opt.state[p]
+    return (torch.tensor(losses, dtype=F64), torch.stack(params),
+            torch.tensor([state["func_evals"], state["n_iter"]]))
+
+
+for tag, dtype, kwargs in [("f64", F64, {"max_iter": 3}),
+                           ("f64_hist2", F64, {"history_size": 2, "lr": 0.8, "max_iter": 4}),
+                           ("f64_default", F64, {}), ("f32", F32, {"max_iter": 3})]:
+    losses, params, counts = lbfgs_run(dtype, **kwargs)
+    ref(f"lbfgs_{tag}_losses", losses)
+    ref(f"lbfgs_{tag}_params", params)
+    ref(f"lbfgs_{tag}_counts", counts)
 
 def main():
     head = [

@@ -16,6 +16,8 @@
 #include "kaon/core/tensor.hpp"
 #include "kaon/nn/activation.hpp"
 #include "kaon/nn/dropout.hpp"
+#include "kaon/nn/flatten.hpp"
+#include "kaon/nn/layer_norm.hpp"
 #include "kaon/nn/linear.hpp"
 #include "kaon/nn/loss_module.hpp"
 #include "kaon/nn/mlp.hpp"
@@ -23,6 +25,7 @@
 #include "kaon/nn/sequential.hpp"
 #include "kaon/optim/adagrad.hpp"
 #include "kaon/optim/adam.hpp"
+#include "kaon/optim/lbfgs.hpp"
 #include "kaon/optim/lr_scheduler.hpp"
 #include "kaon/optim/optimizer.hpp"
 #include "kaon/optim/reduce_lr_on_plateau.hpp"
@@ -50,6 +53,8 @@
   using Softmax = ::kaon::nn::Softmax<T, ::kaon::cpu>;                        \
   using LogSoftmax = ::kaon::nn::LogSoftmax<T, ::kaon::cpu>;                  \
   using Dropout = ::kaon::nn::Dropout<T, ::kaon::cpu>;                        \
+  using Flatten = ::kaon::nn::Flatten<T, ::kaon::cpu>;                        \
+  using LayerNorm = ::kaon::nn::LayerNorm<T, ::kaon::cpu>;                    \
   using MSELoss = ::kaon::nn::MSELoss<T, ::kaon::cpu>;                        \
   using L1Loss = ::kaon::nn::L1Loss<T, ::kaon::cpu>;                          \
   using SmoothL1Loss = ::kaon::nn::SmoothL1Loss<T, ::kaon::cpu>;              \
@@ -66,6 +71,7 @@
   using Adagrad = ::kaon::optim::Adagrad<T, ::kaon::cpu>;                     \
   using RMSprop = ::kaon::optim::RMSprop<T, ::kaon::cpu>;                     \
   using Rprop = ::kaon::optim::Rprop<T, ::kaon::cpu>;                         \
+  using LBFGS = ::kaon::optim::LBFGS<T, ::kaon::cpu>;                         \
   using StepLR = ::kaon::optim::StepLR<T, ::kaon::cpu>;                       \
   using MultiStepLR = ::kaon::optim::MultiStepLR<T, ::kaon::cpu>;             \
   using ExponentialLR = ::kaon::optim::ExponentialLR<T, ::kaon::cpu>;         \

@@ -14,7 +14,7 @@
 #include "support/compare.hpp"
 
 namespace training_utilities_test {
-namespace ref = kaon_ref::api;
+namespace api_ref = kaon_ref::api;
 namespace optim = kaon::optim;
 using kaon_test::check_matches;
 using kaon_test::from_ref;
@@ -48,8 +48,8 @@ void check_clip(const char* tag, double max_norm, double norm_type, const kaon_r
   INFO(tag);
   auto p1 = kaon::zeros<T>({2, 2}).requires_grad_(), p2 = kaon::zeros<T>({3}).requires_grad_();
   auto unused = kaon::zeros<T>({2}).requires_grad_();
-  p1.set_grad(from_ref<T>(ref::clip_g1));
-  p2.set_grad(from_ref<T>(ref::clip_g2));
+  p1.set_grad(from_ref<T>(api_ref::clip_g1));
+  p2.set_grad(from_ref<T>(api_ref::clip_g2));
   const double norm = kaon::nn::utils::clip_grad_norm_({p1, p2, unused}, max_norm, norm_type);
   const double tol = std::is_same_v<T, float> ? 1e-6 : 1e-14;
   REQUIRE(norm == Approx(total.values[0]).epsilon(tol));
@@ -59,15 +59,14 @@ void check_clip(const char* tag, double max_norm, double norm_type, const kaon_r
 }
 }  // namespace training_utilities_test
 
-using namespace training_utilities_test;
-
 TEST_CASE("Schedulers give PyTorch's learning rates for every group", "[api][optim]") {
-  check_schedule<optim::MultiStepLR<double>>(ref::sched_multistep,
+  using namespace training_utilities_test;
+  check_schedule<optim::MultiStepLR<double>>(api_ref::sched_multistep,
                                              std::vector<std::int64_t>{2, 5, 5, 9}, 0.5);
-  check_schedule<optim::LinearLR<double>>(ref::sched_linear, 0.25, 1.0, std::int64_t{4});
-  check_schedule<optim::LinearLR<double>>(ref::sched_linear_down, 1.0, 0.1, std::int64_t{6});
-  check_schedule<optim::CosineAnnealingLR<double>>(ref::sched_cosine, std::int64_t{4}, 0.01);
-  check_schedule<optim::StepLR<double>>(ref::sched_step, std::int64_t{3}, 0.5);
+  check_schedule<optim::LinearLR<double>>(api_ref::sched_linear, 0.25, 1.0, std::int64_t{4});
+  check_schedule<optim::LinearLR<double>>(api_ref::sched_linear_down, 1.0, 0.1, std::int64_t{6});
+  check_schedule<optim::CosineAnnealingLR<double>>(api_ref::sched_cosine, std::int64_t{4}, 0.01);
+  check_schedule<optim::StepLR<double>>(api_ref::sched_step, std::int64_t{3}, 0.5);
   auto p = kaon::zeros<double>({1}).requires_grad_();
   optim::SGD<double> opt({p}, 0.1);
   REQUIRE_THROWS_WITH(optim::LinearLR<double>(opt, 0.0), Catch::Contains("start_factor"));
@@ -75,20 +74,21 @@ TEST_CASE("Schedulers give PyTorch's learning rates for every group", "[api][opt
 }
 
 TEST_CASE("clip_grad_norm_ and clip_grad_value_ match PyTorch", "[api][nn]") {
+  using namespace training_utilities_test;
   const double inf = std::numeric_limits<double>::infinity();
   // clang-format off
-  check_clip<double>("l2", 2.0, 2.0, ref::clip_l2_f64_total, ref::clip_l2_f64_g1, ref::clip_l2_f64_g2);
-  check_clip<float>("l2", 2.0, 2.0, ref::clip_l2_f32_total, ref::clip_l2_f32_g1, ref::clip_l2_f32_g2);
-  check_clip<double>("l1", 5.0, 1.0, ref::clip_l1_f64_total, ref::clip_l1_f64_g1, ref::clip_l1_f64_g2);
-  check_clip<float>("l1", 5.0, 1.0, ref::clip_l1_f32_total, ref::clip_l1_f32_g1, ref::clip_l1_f32_g2);
-  check_clip<double>("inf", 1.5, inf, ref::clip_inf_f64_total, ref::clip_inf_f64_g1, ref::clip_inf_f64_g2);
-  check_clip<float>("inf", 1.5, inf, ref::clip_inf_f32_total, ref::clip_inf_f32_g1, ref::clip_inf_f32_g2);
-  check_clip<double>("below max_norm", 100.0, 2.0, ref::clip_l2_big_f64_total, ref::clip_l2_big_f64_g1, ref::clip_l2_big_f64_g2);
+  check_clip<double>("l2", 2.0, 2.0, api_ref::clip_l2_f64_total, api_ref::clip_l2_f64_g1, api_ref::clip_l2_f64_g2);
+  check_clip<float>("l2", 2.0, 2.0, api_ref::clip_l2_f32_total, api_ref::clip_l2_f32_g1, api_ref::clip_l2_f32_g2);
+  check_clip<double>("l1", 5.0, 1.0, api_ref::clip_l1_f64_total, api_ref::clip_l1_f64_g1, api_ref::clip_l1_f64_g2);
+  check_clip<float>("l1", 5.0, 1.0, api_ref::clip_l1_f32_total, api_ref::clip_l1_f32_g1, api_ref::clip_l1_f32_g2);
+  check_clip<double>("inf", 1.5, inf, api_ref::clip_inf_f64_total, api_ref::clip_inf_f64_g1, api_ref::clip_inf_f64_g2);
+  check_clip<float>("inf", 1.5, inf, api_ref::clip_inf_f32_total, api_ref::clip_inf_f32_g1, api_ref::clip_inf_f32_g2);
+  check_clip<double>("below max_norm", 100.0, 2.0, api_ref::clip_l2_big_f64_total, api_ref::clip_l2_big_f64_g1, api_ref::clip_l2_big_f64_g2);
   // clang-format on
   auto p = kaon::zeros<double>({2, 2}).requires_grad_();
-  p.set_grad(from_ref<double>(ref::clip_g1));
+  p.set_grad(from_ref<double>(api_ref::clip_g1));
   kaon::nn::utils::clip_grad_value_({p}, 1.25);
-  check_matches(p.grad(), ref::clip_value_g1);
+  check_matches(p.grad(), api_ref::clip_value_g1);
   p.set_grad(kaon::full<double>({2, 2}, std::numeric_limits<double>::quiet_NaN()));
   REQUIRE_THROWS_WITH(kaon::nn::utils::clip_grad_norm_({p}, 1.0, 2.0, true),
                       Catch::Contains("clip_grad_norm_: the total norm of order 2"));

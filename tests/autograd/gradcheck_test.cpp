@@ -4,6 +4,7 @@
 #include <kaon/kaon.hpp>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -759,5 +760,35 @@ TEST_CASE("Ordering, cumsum, diff and triangle ops pass gradcheck and gradgradch
        }) {
     check_grad(name, f, {x});
     check_gradgrad(name, f, {x});
+  }
+}
+
+TEST_CASE("linalg solve, inv, det and cholesky pass gradcheck and gradgradcheck",
+          "[autograd][gradcheck][linalg]") {
+  kaon::manual_seed(37);
+  // Well conditioned: a diagonal that dominates.
+  const auto a = kaon::rand<double>({3, 3}) + kaon::eye<double>(3) * 3;
+  const auto batch = kaon::rand<double>({2, 3, 3}) + kaon::eye<double>(3) * 3;
+  const auto b = kaon::rand<double>({3, 2}), v = kaon::rand<double>({3});
+  const auto x = kaon::rand<double>({3, 3});
+  for (const auto& [name, f, inputs] : std::vector<std::tuple<const char*, Fn, Tensors>>{
+           {"solve", [](const Tensors& in) { return kaon::linalg::solve(in[0], in[1]); }, {a, b}},
+           {"solve vector",
+            [](const Tensors& in) { return kaon::linalg::solve(in[0], in[1]); },
+            {a, v}},
+           {"inv", [](const Tensors& in) { return kaon::linalg::inv(in[0]); }, {a}},
+           {"inv batch", [](const Tensors& in) { return kaon::linalg::inv(in[0]); }, {batch}},
+           {"det", [](const Tensors& in) { return kaon::linalg::det(in[0]); }, {a}},
+           {"det batch", [](const Tensors& in) { return kaon::linalg::det(in[0]); }, {batch}},
+           // cholesky reads one triangle: differentiate it on a symmetric function of x
+           {"cholesky",
+            [](const Tensors& in) {
+              const auto s = kaon::matmul(in[0], in[0].t()) + kaon::eye<double>(3);
+              return kaon::linalg::cholesky(s);
+            },
+            {x}},
+       }) {
+    check_grad(name, f, inputs);
+    check_gradgrad(name, f, inputs);
   }
 }

@@ -106,6 +106,22 @@ TEST_CASE("train_test_split has scikit-learn's sizes and a seeded shuffle", "[da
   REQUIRE(plain.y_train.to_vector() == std::vector<std::int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
   REQUIRE(plain.y_test.to_vector() == std::vector<std::int64_t>{8, 9});
 
+  // Any number of arrays split alike, as scikit-learn's train_test_split(*arrays): the same
+  // rows as the two-array form with the same seed.
+  const auto w = kaon::arange<float>(0, 10) * 0.5f;
+  const auto [x_tr, x_te, y_tr, y_te, w_tr, w_te] =
+      data::train_test_split(x, y, w, data::SplitOptions{.test_size = 0.25, .seed = 7});
+  REQUIRE(y_te.to_vector() == y_test.to_vector());
+  REQUIRE(x_tr.to_vector() == x_train.to_vector());
+  REQUIRE((w_tr == y_tr.to<float>() * 0.5f).all().item());
+  REQUIRE((w_te == y_te.to<float>() * 0.5f).all().item());
+  const auto [only_train, only_test] =
+      data::train_test_split(y, data::SplitOptions{.test_size = 0.25, .seed = 7});
+  REQUIRE(only_test.to_vector() == y_test.to_vector());
+  REQUIRE_THROWS_WITH(data::train_test_split(x, y, kaon::zeros({9}), data::SplitOptions{}),
+                      Catch::Contains("train_test_split: array 2 has shape [9]; every array "
+                                      "needs the 10 rows of the first"));
+
   REQUIRE_THROWS_AS(data::train_test_split(x, y, {.test_size = 1.5}), kaon::ValueError);
   REQUIRE_THROWS_AS(data::train_test_split(x, y, {.test_size = 10}), kaon::ValueError);
   REQUIRE_THROWS_AS(data::train_test_split(x, kaon::arange<std::int64_t>(0, 9)), kaon::ShapeError);

@@ -188,6 +188,16 @@ class Tensor {
   [[nodiscard]] Tensor masked_select(const Tensor<bool, Device>& mask) const;
   /// `x[mask]`: elements where mask is true; rows when the mask is 1-D and x is 2-D or more.
   [[nodiscard]] Tensor operator[](const Tensor<bool, Device>& mask) const;
+  /// `x[index]` for an int64 index: rows of x along dim 0, shape index.shape() + the rest
+  /// (ops/index_put.hpp).
+  [[nodiscard]] Tensor operator[](const Tensor<std::int64_t, Device>& index) const;
+  /// `x[index] = values` (or `+=` with accumulate), values broadcast to the indexed shape.
+  Tensor& index_put_(const Tensor<std::int64_t, Device>& index, const Tensor& values,
+                     bool accumulate = false);
+  /// `x[mask] = values` for a bool mask over x's leading dims.
+  Tensor& index_put_(const Tensor<bool, Device>& mask, const Tensor& values);
+  /// Sets the elements where the (broadcast) mask is true to value, in place.
+  Tensor& masked_fill_(const Tensor<bool, Device>& mask, double value);
   /// `x[i]`: select(0, i).
   [[nodiscard]] Tensor operator[](std::int64_t i) const { return select(0, i); }
 

@@ -3,8 +3,10 @@
 // remembering where each value came from so that errors name the file, line and column.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -107,6 +109,70 @@ class Column {
         },
         "isin");
   }
+  /// Row-wise comparisons of a numeric column with a number, as pandas' `df[c] > 3`; a missing
+  /// value compares false (true for !=).
+  [[nodiscard]] Tensor<bool> operator<(double v) const { return compare(v, "<", std::less<>()); }
+  [[nodiscard]] Tensor<bool> operator<=(double v) const {
+    return compare(v, "<=", std::less_equal<>());
+  }
+  [[nodiscard]] Tensor<bool> operator>(double v) const { return compare(v, ">", std::greater<>()); }
+  [[nodiscard]] Tensor<bool> operator>=(double v) const {
+    return compare(v, ">=", std::greater_equal<>());
+  }
+  [[nodiscard]] Tensor<bool> operator==(double v) const {
+    return compare(v, "==", std::equal_to<>());
+  }
+  [[nodiscard]] Tensor<bool> operator!=(double v) const { return !(*this == v); }
+
+  /// Statistics of a numeric column over its present values, as pandas' (skipna): count, sum,
+  /// mean, var and std with ddof (1 by default, as pandas), min, max and median. Over no values
+  /// they are NaN (sum 0, count 0).
+  [[nodiscard]] std::int64_t count() const {
+    return static_cast<std::int64_t>(present("count").size());
+  }
+  [[nodiscard]] double sum() const {
+    double s = 0;
+    for (const double v : present("sum")) s += v;
+    return s;
+  }
+  [[nodiscard]] double mean() const { return mean_of(present("mean")); }
+  [[nodiscard]] double var(int ddof = 1) const {
+    const auto values = present("var");
+    const double m = mean_of(values), n = static_cast<double>(values.size());
+    double ss = 0;
+    for (const double v : values) ss += (v - m) * (v - m);
+    return n - ddof <= 0 ? std::nan("") : ss / (n - ddof);
+  }
+  [[nodiscard]] double std(int ddof = 1) const { return std::sqrt(var(ddof)); }
+  [[nodiscard]] double min() const { return extreme("min", true); }
+  [[nodiscard]] double max() const { return extreme("max", false); }
+  [[nodiscard]] double median() const {
+    auto values = present("median");
+    if (values.empty()) return std::nan("");
+    std::sort(values.begin(), values.end());
+    const std::size_t h = values.size() / 2;
+    return values.size() % 2 ? values[h] : (values[h - 1] + values[h]) / 2;
+  }
+
+  /// Arithmetic on a numeric column with a number or another column of the same length, as
+  /// pandas': a numeric column named like this one; a missing value stays missing.
+  [[nodiscard]] Column operator+(double v) const { return apply(v, "+", std::plus<>()); }
+  [[nodiscard]] Column operator-(double v) const { return apply(v, "-", std::minus<>()); }
+  [[nodiscard]] Column operator*(double v) const { return apply(v, "*", std::multiplies<>()); }
+  [[nodiscard]] Column operator/(double v) const { return apply(v, "/", std::divides<>()); }
+  [[nodiscard]] Column operator+(const Column& c) const { return apply(c, "+", std::plus<>()); }
+  [[nodiscard]] Column operator-(const Column& c) const { return apply(c, "-", std::minus<>()); }
+  [[nodiscard]] Column operator*(const Column& c) const {
+    return apply(c, "*", std::multiplies<>());
+  }
+  [[nodiscard]] Column operator/(const Column& c) const { return apply(c, "/", std::divides<>()); }
+  /// The same values under another name (pandas' `rename`), for DataFrame::set.
+  [[nodiscard]] Column renamed(std::string name) const {
+    Column c = *this;
+    c.name_ = std::move(name);
+    return c;
+  }
+
   /// Masks of the missing and present rows.
   [[nodiscard]] Tensor<bool> isna() const { return na_mask(true); }
   [[nodiscard]] Tensor<bool> notna() const { return na_mask(false); }
@@ -165,10 +231,59 @@ class Column {
     return static_cast<std::size_t>(row);
   }
 
+  static double mean_of(const std::vector<double>& values) {
+    double s = 0;
+    for (const double v : values) s += v;
+    return values.empty() ? std::nan("") : s / static_cast<double>(values.size());
+  }
+  void require_numeric(const char* op) const {
+    KAON_CHECK(is_numeric(), ValueError, "Column ", op, ": column '", name_, "' is not numeric: '",
+               first_text(), "' at ", where(first_text_row()));
+  }
+  std::vector<double> present(const char* op) const {
+    require_numeric(op);
+    std::vector<double> out;
+    for (const double v : numbers_)
+      if (!std::isnan(v)) out.push_back(v);
+    return out;
+  }
+  double extreme(const char* op, bool smallest) const {
+    const auto values = present(op);
+    if (values.empty()) return std::nan("");
+    return smallest ? *std::min_element(values.begin(), values.end())
+                    : *std::max_element(values.begin(), values.end());
+  }
+  template <class Cmp>
+  Tensor<bool> compare(double v, const char* op, Cmp cmp) const {
+    require_numeric(op);
+    std::vector<bool> m(numbers_.size());
+    for (std::size_t i = 0; i < m.size(); ++i)
+      m[i] = !std::isnan(numbers_[i]) && cmp(numbers_[i], v);
+    return bool_tensor(m);
+  }
+  template <class Op>
+  Column apply(double v, const char* op, Op f) const {
+    require_numeric(op);
+    Column out = *this;
+    for (double& x : out.numbers_) x = std::isnan(x) ? x : f(x, v);
+    return out;
+  }
+  template <class Op>
+  Column apply(const Column& c, const char* op, Op f) const {
+    require_numeric(op);
+    c.require_numeric(op);
+    KAON_CHECK(c.size() == size(), ShapeError, "Column ", op, ": columns '", name_, "' and '",
+               c.name_, "' have ", size(), " and ", c.size(), " rows");
+    Column out = *this;
+    for (std::size_t i = 0; i < out.numbers_.size(); ++i)
+      out.numbers_[i] = f(out.numbers_[i], c.numbers_[i]);  // NaN propagates
+    return out;
+  }
+
   template <class Pred>
   Tensor<bool> mask(Pred pred, const char* op) const {
     KAON_CHECK(!is_numeric(), ValueError, "Column ", op, ": column '", name_,
-               "' is numeric; compare its to_tensor() instead");
+               "' is numeric; compare it with a number");
     std::vector<bool> m(strings_.size());
     for (std::size_t i = 0; i < m.size(); ++i) m[i] = pred(i);
     return bool_tensor(m);

@@ -66,6 +66,17 @@ class DataFrame {
     return columns_[static_cast<std::size_t>(i)];
   }
 
+  /// Adds `column` under `name`, or replaces the column of that name, as pandas'
+  /// `df[name] = column`: `df.set("mass_gev", df["mass_mev"] / 1000)`.
+  DataFrame& set(const std::string& name, const Column& column) {
+    KAON_CHECK(columns_.empty() || column.size() == rows(), ShapeError, "DataFrame::set: column '",
+               name, "' has ", column.size(), " rows but the frame has ", rows());
+    for (auto& c : columns_)
+      if (c.name() == name) return c = column.renamed(name), *this;
+    columns_.push_back(column.renamed(name));
+    return *this;
+  }
+
   /// The rows where `mask` is true, as pandas' `df[mask]`.
   [[nodiscard]] DataFrame operator[](const Tensor<bool>& mask) const {
     KAON_CHECK(mask.dim() == 1 && mask.numel() == rows(), ShapeError,

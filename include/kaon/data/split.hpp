@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -84,6 +86,47 @@ TrainTestSplit<Tensor<TX, D>, Tensor<TY, D>> train_test_split(const Tensor<TX, D
   const auto tr = train.template to<D>(), te = test.template to<D>();
   return {x.index_select(0, tr), x.index_select(0, te), y.index_select(0, tr),
           y.index_select(0, te)};
+}
+
+namespace detail {
+/// The arrays I of `all` split alike: {a_train, a_test, b_train, b_test, ...}.
+template <class Tuple, std::size_t... I>
+auto split_all(const SplitOptions& options, const Tuple& all, std::index_sequence<I...>) {
+  const std::int64_t rows = std::get<0>(all).dim() >= 1 ? std::get<0>(all).size(0) : -1;
+  std::size_t i = 0;
+  auto check = [&](const auto& a) {
+    KAON_CHECK(a.dim() >= 1 && a.size(0) == rows, ShapeError, "train_test_split: array ", i,
+               " has shape ", a.shape(), "; every array needs the ", rows, " rows of the first");
+    ++i;
+  };
+  (check(std::get<I>(all)), ...);
+  const auto [train, test] = split_indices(rows, options);
+  auto part = [](const auto& a, const Tensor<std::int64_t>& idx) {
+    using A = std::remove_cvref_t<decltype(a)>;
+    return a.index_select(0, idx.template to<typename A::device_type>());
+  };
+  return std::tuple_cat(
+      std::make_tuple(part(std::get<I>(all), train), part(std::get<I>(all), test))...);
+}
+}  // namespace detail
+
+/// Any number of arrays (features, labels, weights, event numbers...) split alike, options
+/// last, as scikit-learn's `train_test_split(*arrays)`: a std::tuple {a_train, a_test, b_train,
+/// b_test, ...}.
+///   auto [x_tr, x_te, y_tr, y_te, w_tr, w_te] =
+///       data::train_test_split(x, y, w, data::SplitOptions{.test_size = 0.2, .seed = 1});
+/// (Two arrays with options in braces take the form above, which names its parts.)
+template <class... Args>
+auto train_test_split(const Args&... args) {
+  constexpr std::size_t n = sizeof...(Args);
+  const auto all = std::forward_as_tuple(args...);
+  using Last = std::remove_cvref_t<std::tuple_element_t<n - 1, std::tuple<Args...>>>;
+  if constexpr (std::is_same_v<Last, SplitOptions>) {
+    static_assert(n >= 2, "train_test_split: give at least one tensor to split");
+    return detail::split_all(std::get<n - 1>(all), all, std::make_index_sequence<n - 1>{});
+  } else {
+    return detail::split_all(SplitOptions{}, all, std::make_index_sequence<n>{});
+  }
 }
 
 }  // namespace kaon::data

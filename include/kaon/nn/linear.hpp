@@ -29,7 +29,7 @@ class Linear : public Module<T, D> {
   }
 
   /// Redraws weight and bias from PyTorch's default distributions.
-  void reset_parameters() {
+  void reset_parameters() override {
     init::kaiming_uniform_(weight, std::sqrt(5.0));
     if (bias.defined()) {
       const double bound = 1.0 / std::sqrt(static_cast<double>(in_features));

@@ -116,6 +116,11 @@ class Module {
   Module& eval() { return train(false); }
   [[nodiscard]] bool is_training() const { return training_; }
 
+  /// Redraws this module's own parameters from their default distributions (Linear,
+  /// LayerNorm, ...); a module without parameters has nothing to do. Overridable, so that
+  /// `model.apply([](auto& m) { m.reset_parameters(); })` resets every layer.
+  virtual void reset_parameters() {}
+
   /// Calls fn on every submodule (depth first) and then on this module, as Module.apply.
   Module& apply(const std::function<void(Module&)>& fn) {
     for (auto& c : children_) c.second->apply(fn);
