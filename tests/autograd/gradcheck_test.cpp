@@ -792,3 +792,37 @@ TEST_CASE("linalg solve, inv, det and cholesky pass gradcheck and gradgradcheck"
     check_gradgrad(name, f, inputs);
   }
 }
+
+TEST_CASE("layer_norm, masked_fill, int64 indexing and jacobian pass gradcheck and gradgradcheck",
+          "[autograd][gradcheck]") {
+  kaon::manual_seed(41);
+  const auto x = off_kinks({2, 3, 4}), w = off_kinks({4}), b = off_kinks({4});
+  const auto mask = kaon::rand({2, 3, 4}) < 0.5f;
+  const auto idx = kaon::tensor({1, 0, -1, 1});
+  for (const auto& [name, f, inputs] : std::vector<std::tuple<const char*, Fn, Tensors>>{
+           {"layer_norm",
+            [](const Tensors& in) {
+              return kaon::nn::functional::layer_norm(in[0], {4}, in[1], in[2]);
+            },
+            {x, w, b}},
+           {"layer_norm over 2 dims",
+            [](const Tensors& in) {
+              return kaon::nn::functional::layer_norm(in[0], {3, 4});
+            },
+            {x}},
+           {"masked_fill",
+            [&mask](const Tensors& in) { return kaon::exp(in[0].masked_fill(mask, 0.5)); },
+            {x}},
+           {"x[int64 index]", [&idx](const Tensors& in) { return kaon::exp(in[0][idx]); }, {x}},
+           {"atan2 with a scalar", [](const Tensors& in) { return kaon::atan2(0.7, in[0]); }, {x}},
+           {"jacobian",
+            [](const Tensors& in) {
+              return kaon::autograd::functional::jacobian(
+                  [](const Tensor<double>& z) { return kaon::sin(z) * z.sum(); }, in[0], true);
+            },
+            {off_kinks({3})}},
+       }) {
+    check_grad(name, f, inputs);
+    check_gradgrad(name, f, inputs);
+  }
+}
