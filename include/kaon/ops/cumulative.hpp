@@ -19,11 +19,8 @@ template <class T, class D>
 Tensor<sum_t<T>, D> running_sum(const Tensor<T, D>& x, int d) {
   using Out = sum_t<T>;
   using Acc = std::conditional_t<std::is_floating_point_v<T>, double, std::int64_t>;
-  const Shape shape = x.dim() == 0 ? Shape{1} : x.shape();
-  const std::int64_t n = shape[d];
-  std::int64_t inner = 1;
-  for (int i = d + 1; i < shape.size(); ++i) inner *= shape[i];
-  const std::int64_t outer = n * inner == 0 ? 0 : x.numel() / (n * inner);
+  const ReduceSplit split = split_for_reduce(x.shape(), d, true, true, "cumsum");
+  const std::int64_t outer = split.outer, n = split.R, inner = split.inner;
   const auto v = x.contiguous().to_vector();
   std::vector<Out> out(v.size());
   for (std::int64_t o = 0; o < outer; ++o)

@@ -25,12 +25,8 @@ Tensor<std::int64_t, D> sort_indices(const char* op, const Tensor<T, D>& x, std:
                                      bool descending) {
   static_assert(!std::is_same_v<T, bool>,
                 "sort: bool tensors are not supported; use to<int64_t>()");
-  const int d = detail::wrap_dim(dim, x.dim(), op);
-  const Shape shape = x.dim() == 0 ? Shape{1} : x.shape();
-  const std::int64_t n = shape[d];
-  std::int64_t inner = 1;
-  for (int i = d + 1; i < shape.size(); ++i) inner *= shape[i];
-  const std::int64_t outer = n * inner == 0 ? 0 : x.numel() / (n * inner);
+  const ReduceSplit split = split_for_reduce(x.shape(), dim, true, true, op);
+  const std::int64_t outer = split.outer, n = split.R, inner = split.inner;
   const std::vector<T> v = x.contiguous().to_vector();
   std::vector<std::int64_t> out(v.size()), line(static_cast<std::size_t>(n));
   auto nan = [](T a) {

@@ -140,16 +140,7 @@ class LBFGS : public Optimizer<T, D> {
     return orig_loss;
   }
 
-  void zero_grad(bool set_to_none = false) override {
-    for (auto& p : params_) {
-      if (set_to_none) {
-        p.set_grad({});
-      } else if (auto g = p.grad(); g.defined()) {
-        NoGradGuard no_grad;
-        g.zero_();
-      }
-    }
-  }
+  void zero_grad(bool set_to_none = false) override { detail::zero_grads(params_, set_to_none); }
   [[nodiscard]] std::size_t num_param_groups() const override { return 1; }
   [[nodiscard]] std::vector<Tensor<T, D>> parameters() const override { return params_; }
   [[nodiscard]] const LBFGSOptions& options() const { return o_; }

@@ -93,6 +93,19 @@ inline std::optional<std::size_t> parse_index(std::string_view text) {
   return value;
 }
 
+/// Clears the gradients of `params`: zeroed in place, or undefined with set_to_none.
+template <class T, class D>
+void zero_grads(std::vector<Tensor<T, D>>& params, bool set_to_none) {
+  for (auto& p : params) {
+    if (set_to_none) {
+      p.set_grad({});
+    } else if (auto g = p.grad(); g.defined()) {
+      NoGradGuard no_grad;
+      g.zero_();
+    }
+  }
+}
+
 /// State tensor `t`, made zeros of p's shape first if it is undefined (state made on first use).
 template <class T, class D>
 Tensor<T, D>& ensure_zeros(Tensor<T, D>& t, const Tensor<T, D>& p) {
@@ -110,16 +123,7 @@ class OptimizerImpl : public Optimizer<T, D> {
   using ParamGroup = optim::ParamGroup<T, D, Options>;
 
   void zero_grad(bool set_to_none = false) override {
-    for (auto& group : groups_) {
-      for (auto& p : group.params()) {
-        if (set_to_none) {
-          p.set_grad({});
-        } else if (auto g = p.grad(); g.defined()) {
-          NoGradGuard no_grad;
-          g.zero_();
-        }
-      }
-    }
+    for (auto& group : groups_) zero_grads(group.params(), set_to_none);
   }
 
   /// The first group's options (the only group's, unless built from groups): opt.options().lr().
