@@ -4,7 +4,7 @@ Covers the element-wise math a ported analysis needs (inverse trig and hyperboli
 log1p, expm1, erf, erfc, sign, floor, ceil, trunc, atan2, hypot, fmod), the activations of
 nn.functional (leaky_relu, elu, gelu, silu), std/var in PyTorch's positional spellings, where
 with two scalars, the Tensor methods pow, masked_fill, gather, mm and matmul, ordering (sort,
-argsort, topk, kthvalue, quantile), cumsum, diff, tril, triu, diag and one_hot, the learning-rate
+argsort, topk, kthvalue, quantile), cumsum, cumprod, diff, tril, triu, diag and one_hot, the learning-rate
 schedulers, gradient clipping, layer_norm, nn.init, linalg's solve, inv, det and cholesky,
 autograd.functional's jacobian and hessian, histogram, DataFrame column statistics
 (NumPy), LogisticRegression (scikit-learn) and LBFGS. Forward values
@@ -168,6 +168,14 @@ value_and_grad("cum_cumsum0", lambda a: torch.cumsum(a, 0), o)
 ref("cum_int", torch.cumsum(torch.tensor([[1, -2, 3], [4, 5, -6]]), 1))
 ref("cum_bool", torch.cumsum(torch.tensor([True, False, True, True]), 0))
 ref("cum_f32", torch.cumsum(torch.tensor([0.1] * 7 + [1e8, 0.1, 0.1], dtype=F32), 0))
+value_and_grad("cum_cumprod1", lambda a: torch.cumprod(a, 1), o)
+value_and_grad("cum_cumprod0", lambda a: torch.cumprod(a, 0), o)
+zeros_at = torch.tensor([[0.5, 0.0, 2.0, -1.5, 3.0], [0.0, 1.5, 0.0, 2.0, -0.5],
+                         [1.2, -0.8, 2.5, 0.0, 0.0]], dtype=F64)
+ref("cum_zeros_x", zeros_at)
+value_and_grad("cum_cumprod_zeros", lambda a: torch.cumprod(a, 1), zeros_at)
+ref("cum_prod_int", torch.cumprod(torch.tensor([[3, -2, 5], [1 << 40, 1 << 30, 7]]), 1))
+ref("cum_prod_bool", torch.cumprod(torch.tensor([True, True, False, True]), 0))
 value_and_grad("cum_diff", lambda a: torch.diff(a), o)
 value_and_grad("cum_diff2_dim0", lambda a: torch.diff(a, 2, 0), o)
 value_and_grad("tri_tril", lambda a: torch.tril(a), o)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Ops the ported analyses needed: ordering (sort, argsort, topk, kthvalue, quantile), cumsum,
-// diff, tril, triu, diag, one_hot, unbind, int64 indexing and writes through an index or a mask,
-// against PyTorch (tools/gen_api_reference.py).
+// cumprod, diff, tril, triu, diag, one_hot, unbind, int64 indexing and writes through an index
+// or a mask, against PyTorch (tools/gen_api_reference.py).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
 #include <kaon/kaon.hpp>
 #include <limits>
 #include <string>
@@ -54,6 +55,8 @@ TEST_CASE("quantile interpolates as PyTorch's and is NaN for a line with a NaN",
   check_value_and_grad("quantile(0.75, 1)", [](const T64& a) { return kaon::quantile(a, 0.75, 1); }, api_ref::ord_x, api_ref::ord_q75_dim1, api_ref::ord_q75_dim1_grad0);
   // clang-format on
   check_matches(kaon::quantile(x, 0.5, 0, true), api_ref::ord_q50_dim0_keepdim);
+  check_matches(x.quantile(0.5, 0, true), api_ref::ord_q50_dim0_keepdim);
+  check_matches(x.quantile(0.9, std::nullopt, true), api_ref::ord_q90_keepdim);
   check_matches(kaon::quantile(x, 0.9, std::nullopt, true), api_ref::ord_q90_keepdim);
   const auto nan =
       kaon::tensor<double>({{1.0, std::numeric_limits<double>::quiet_NaN(), 0.0}, {2.0, 1.0, 3.0}});
@@ -76,6 +79,21 @@ TEST_CASE("cumsum and diff match PyTorch, integer and float accumulation include
   std::vector<float> f32(7, 0.1f);
   f32.insert(f32.end(), {1e8f, 0.1f, 0.1f});
   check_matches(kaon::cumsum(kaon::from_vector(f32), 0), api_ref::cum_f32, 0);
+}
+
+TEST_CASE("cumprod matches PyTorch, through zeros and in wrapping int64", "[api][ops]") {
+  using namespace analysis_ops_test;
+  // clang-format off
+  check_value_and_grad("cumprod(1)", [](const T64& a) { return a.cumprod(1); }, api_ref::ord_x, api_ref::cum_cumprod1, api_ref::cum_cumprod1_grad0);
+  check_value_and_grad("cumprod(0)", [](const T64& a) { return kaon::cumprod(a, 0); }, api_ref::ord_x, api_ref::cum_cumprod0, api_ref::cum_cumprod0_grad0);
+  check_value_and_grad("cumprod(1) through zeros", [](const T64& a) { return a.cumprod(1); }, api_ref::cum_zeros_x, api_ref::cum_cumprod_zeros, api_ref::cum_cumprod_zeros_grad0);
+  // clang-format on
+  const auto big = std::int64_t{1} << 40, mid = std::int64_t{1} << 30;
+  check_matches(kaon::from_vector<std::int64_t>({3, -2, 5, big, mid, 7}, {2, 3}).cumprod(1),
+                api_ref::cum_prod_int);
+  check_matches(kaon::tensor({true, true, false, true}).cumprod(0), api_ref::cum_prod_bool);
+  REQUIRE_THROWS_WITH(kaon::cumprod(from_ref<double>(api_ref::ord_x), 2),
+                      Catch::Contains("cumprod: dim 2 is out of range"));
 }
 
 TEST_CASE("tril, triu and diag match PyTorch", "[api][ops]") {

@@ -17,6 +17,8 @@ void spellings() {
   (void)x.std(0, kaon::Correction(0.5));
   (void)x.max(true);  // error: no matching function
   (void)x.argmax(1, true);
+  (void)x.quantile(0.5, true);  // error: cannot convert
+  (void)x.quantile(0.5, std::nullopt, true);
 }
 
 // The class templates need their arguments; kaon::f32 and kaon::f64 name them without.

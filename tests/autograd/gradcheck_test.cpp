@@ -739,7 +739,7 @@ TEST_CASE("The added element-wise math and activations pass gradcheck and gradgr
              {a * 3, b.abs() + 1});
 }
 
-TEST_CASE("Ordering, cumsum, diff and triangle ops pass gradcheck and gradgradcheck",
+TEST_CASE("Ordering, cumsum, cumprod, diff and triangle ops pass gradcheck and gradgradcheck",
           "[autograd][gradcheck]") {
   kaon::manual_seed(31);
   const auto x = off_kinks({3, 4});  // no ties, so the order is stable under the nudges
@@ -752,6 +752,8 @@ TEST_CASE("Ordering, cumsum, diff and triangle ops pass gradcheck and gradgradch
            {"quantile(0.6, 1)", [](const Tensors& in) { return kaon::quantile(in[0], 0.6, 1); }},
            {"cumsum(1)", [](const Tensors& in) { return kaon::exp(in[0].cumsum(1)); }},
            {"cumsum(0)", [](const Tensors& in) { return kaon::exp(in[0].cumsum(0)); }},
+           {"cumprod(1)", [](const Tensors& in) { return in[0].cumprod(1); }},
+           {"cumprod(0)", [](const Tensors& in) { return kaon::cumprod(in[0], 0); }},
            {"diff(2, 1)", [](const Tensors& in) { return kaon::exp(in[0].diff(2, 1)); }},
            {"tril(1)", [](const Tensors& in) { return kaon::exp(in[0].tril(1)); }},
            {"triu(-1)", [](const Tensors& in) { return kaon::exp(in[0].triu(-1)); }},
@@ -761,6 +763,13 @@ TEST_CASE("Ordering, cumsum, diff and triangle ops pass gradcheck and gradgradch
     check_grad(name, f, {x});
     check_gradgrad(name, f, {x});
   }
+  // Through zeros cumprod's gradient is computed without dividing; its second derivative there
+  // is refused, as prod's is.
+  const auto zeros = x * (kaon::rand<double>({3, 4}) < 0.6).to<double>();
+  const Fn cumprod1 = [](const Tensors& in) { return in[0].cumprod(1); };
+  check_grad("cumprod(1) through zeros", cumprod1, {zeros});
+  REQUIRE_THROWS_WITH(kaon::autograd::gradgradcheck(cumprod1, {zeros}),
+                      Catch::Contains("second derivative of cumprod through a zero"));
 }
 
 TEST_CASE("linalg solve, inv, det and cholesky pass gradcheck and gradgradcheck",

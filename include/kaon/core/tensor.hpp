@@ -8,6 +8,7 @@
 #include <concepts>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "kaon/core/device.hpp"
@@ -240,6 +241,8 @@ class Tensor {
                                        bool largest = true) const;
   [[nodiscard]] MinMax<T, Device> kthvalue(std::int64_t k, std::int64_t dim = -1,
                                            bool keepdim = false) const;
+  [[nodiscard]] Tensor quantile(double q, std::optional<Dim> dim = {},
+                                bool keepdim = false) const;
   [[nodiscard]] Tensor<bool, Device> all() const;
   [[nodiscard]] Tensor<bool, Device> all(Dim dim, bool keepdim = false) const;
   [[nodiscard]] Tensor<bool, Device> any() const;
@@ -289,8 +292,10 @@ class Tensor {
   [[nodiscard]] auto hypot(const O& other) const;
   template <class O>
   [[nodiscard]] auto fmod(const O& other) const;
-  /// Running sum along dim, and the n-th difference of neighbours (ops/cumulative.hpp).
+  /// Running sum and product along dim, and the n-th difference of neighbours
+  /// (ops/cumulative.hpp).
   [[nodiscard]] Tensor<sum_t<T>, Device> cumsum(std::int64_t dim) const;
+  [[nodiscard]] Tensor<sum_t<T>, Device> cumprod(std::int64_t dim) const;
   [[nodiscard]] Tensor diff(std::int64_t n = 1, std::int64_t dim = -1) const;
   /// Lower and upper triangles, and the diagonal (ops/diagonal.hpp).
   [[nodiscard]] Tensor tril(std::int64_t diagonal = 0) const;

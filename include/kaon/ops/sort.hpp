@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "kaon/ops/binary.hpp"
@@ -98,9 +99,10 @@ MinMax<T, D> kthvalue(const Tensor<T, D>& x, std::int64_t k, std::int64_t dim = 
 }
 
 /// The q-quantile along dim (or of all elements), interpolating linearly between the two
-/// nearest ranks as torch.quantile's default; NaN where a line holds a NaN.
+/// nearest ranks as torch.quantile's default; NaN where a line holds a NaN. `dim` is a
+/// kaon::Dim, so `quantile(x, q, true)` does not compile (write std::nullopt for all elements).
 template <class T, class D>
-Tensor<T, D> quantile(const Tensor<T, D>& x, double q, std::optional<std::int64_t> dim = {},
+Tensor<T, D> quantile(const Tensor<T, D>& x, double q, std::optional<Dim> dim = {},
                       bool keepdim = false) {
   static_assert(std::is_floating_point_v<T>, "quantile: input must be float or double");
   KAON_CHECK(q >= 0 && q <= 1, ValueError, "quantile: q must be in [0, 1], got ", q);
@@ -132,6 +134,10 @@ Tensor<std::int64_t, D> Tensor<T, D>::argsort(std::int64_t dim, bool descending)
 template <Element T, class D>
 MinMax<T, D> Tensor<T, D>::topk(std::int64_t k, std::int64_t dim, bool largest) const {
   return kaon::topk(*this, k, dim, largest);
+}
+template <Element T, class D>
+Tensor<T, D> Tensor<T, D>::quantile(double q, std::optional<Dim> dim, bool keepdim) const {
+  return kaon::quantile(*this, q, dim, keepdim);
 }
 template <Element T, class D>
 MinMax<T, D> Tensor<T, D>::kthvalue(std::int64_t k, std::int64_t dim, bool keepdim) const {
