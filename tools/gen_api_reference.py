@@ -5,7 +5,7 @@ log1p, expm1, erf, erfc, sign, floor, ceil, trunc, atan2, hypot, fmod), the acti
 nn.functional (leaky_relu, elu, gelu, silu), std/var in PyTorch's positional spellings, where
 with two scalars, the Tensor methods pow, masked_fill, gather, mm and matmul, ordering (sort,
 argsort, topk, kthvalue, quantile), cumsum, cumprod, diff, tril, triu, diag and one_hot, the learning-rate
-schedulers, gradient clipping, layer_norm, nn.init, linalg's solve, inv, det and cholesky,
+schedulers (OneCycleLR with its momentum too), gradient clipping, layer_norm, BatchNorm1d, nn.init, linalg's solve, inv, det and cholesky,
 autograd.functional's jacobian and hessian, histogram, DataFrame column statistics
 (NumPy), LogisticRegression (scikit-learn) and LBFGS. Forward values
 and the gradient of each output's sum, computed by PyTorch in float64 (float32 where a dtype
@@ -222,6 +222,32 @@ ref("sched_linear_down", lr_sequences(lambda o: S.LinearLR(o, 1.0, 0.1, 6)))
 ref("sched_cosine", lr_sequences(lambda o: S.CosineAnnealingLR(o, 4, 0.01)))
 ref("sched_step", lr_sequences(lambda o: S.StepLR(o, 3, 0.5)))
 
+
+def one_cycle(make_opt, **kw):
+    """OneCycleLR over 12 steps: each group's lr, then each group's momentum (or beta1), before
+    each step, flattened [step][lr0, lr1, m0, m1]."""
+    a = torch.zeros(1, dtype=F64, requires_grad=True)
+    b = torch.zeros(1, dtype=F64, requires_grad=True)
+    opt = make_opt([{"params": [a]}, {"params": [b]}])
+    sched = S.OneCycleLR(opt, total_steps=12, **kw)
+    rows = []
+    for _ in range(12):
+        moms = [g["betas"][0] if "betas" in g else g["momentum"] for g in opt.param_groups]
+        rows.append([g["lr"] for g in opt.param_groups] + moms)
+        opt.step()
+        sched.step()
+    return torch.tensor(rows, dtype=F64)
+
+
+ref("sched_one_cycle_sgd", one_cycle(lambda g: torch.optim.SGD(g, lr=0.1, momentum=0.9),
+                                     max_lr=0.5))
+ref("sched_one_cycle_adam", one_cycle(lambda g: torch.optim.Adam(g, lr=0.1), max_lr=0.02,
+                                      pct_start=0.25, anneal_strategy="linear", div_factor=10.0,
+                                      final_div_factor=100.0, three_phase=True,
+                                      base_momentum=0.8, max_momentum=0.9))
+ref("sched_one_cycle_fixed", one_cycle(lambda g: torch.optim.SGD(g, lr=0.1, momentum=0.7),
+                                       max_lr=1.0, cycle_momentum=False, pct_start=0.5))
+
 section("Gradient clipping: two parameters' gradients, and one parameter without")
 g1 = torch.tensor([[0.5, -2.0], [1.5, 3.0]], dtype=F64)
 g2 = torch.tensor([-4.0, 0.25, 1.0], dtype=F64)
@@ -266,6 +292,61 @@ value_and_grad("ln_last", lambda x, w, b: F.layer_norm(x, (4,), w, b), ln_x, ln_
 value_and_grad("ln_last2", lambda x, w, b: F.layer_norm(x, (3, 4), w, b, eps=1e-3), ln_x, ln_w34,
                ln_b34)
 value_and_grad("ln_plain", lambda x: F.layer_norm(x, (4,)), ln_x)
+
+section("BatchNorm1d: training steps, running statistics, eval, (N, C, L) input (float64)")
+bn_x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 3.0, -0.5], [-2.0, 1.0, 0.75], [1.0, 1.0, 1.5],
+                     [0.0, 2.5, -1.25], [2.0, -0.5, 1.0]], dtype=F64)
+bn_x2 = torch.tensor([[1.0, 0.5, -1.0], [-0.5, 2.0, 0.0], [3.0, -1.5, 2.5], [0.25, 0.0, 1.0]],
+                     dtype=F64)
+bn_w = torch.tensor([1.5, -0.5, 2.0], dtype=F64)
+bn_b = torch.tensor([0.1, 0.2, -0.3], dtype=F64)
+bn_proj = torch.linspace(-1.0, 1.5, 18, dtype=F64).reshape(6, 3)  # y * proj: a non-trivial loss
+for name, t in [("bn_x", bn_x), ("bn_x2", bn_x2), ("bn_w", bn_w), ("bn_b", bn_b),
+                ("bn_proj", bn_proj)]:
+    ref(name, t)
+
+
+def batch_norm_steps(prefix, bn, x, x2, proj):
+    """Two training steps (values and gradients of the first), then eval on x."""
+    xg = x.clone().requires_grad_()
+    y = bn(xg)
+    ref(f"{prefix}_train", y)
+    gx, gw, gb = torch.autograd.grad((y * proj).sum(), [xg, bn.weight, bn.bias])
+    ref(f"{prefix}_train_grad_x", gx)
+    ref(f"{prefix}_train_grad_w", gw)
+    ref(f"{prefix}_train_grad_b", gb)
+    with torch.no_grad():
+        bn(x2)
+    ref(f"{prefix}_running_mean", bn.running_mean)
+    ref(f"{prefix}_running_var", bn.running_var)
+    ref(f"{prefix}_num_batches", bn.num_batches_tracked)
+    bn.eval()
+    xg = x.clone().requires_grad_()
+    y = bn(xg)
+    ref(f"{prefix}_eval", y)
+    ref(f"{prefix}_eval_grad_x", torch.autograd.grad((y * proj).sum(), [xg])[0])
+
+
+def bn_module(channels, **kw):
+    bn = torch.nn.BatchNorm1d(channels, dtype=F64, **kw)
+    with torch.no_grad():
+        bn.weight.copy_(bn_w[:channels])
+        bn.bias.copy_(bn_b[:channels])
+    return bn
+
+
+batch_norm_steps("bn", bn_module(3), bn_x, bn_x2, bn_proj)
+batch_norm_steps("bn_cma", bn_module(3, momentum=None, eps=1e-3), bn_x, bn_x2, bn_proj)
+bn_x3 = bn_x.reshape(3, 2, 3).clone()  # (N, C, L) = (3, 2, 3)
+ref("bn_x3", bn_x3)
+batch_norm_steps("bn3", bn_module(2, momentum=0.25), bn_x3, bn_x2.reshape(2, 2, 3),
+                 bn_proj.reshape(3, 2, 3))
+plain = torch.nn.BatchNorm1d(3, affine=False, track_running_stats=False, dtype=F64).eval()
+ref("bn_untracked_eval", plain(bn_x))
+_emit.text("bn_state_keys", ",".join(bn_module(3).state_dict().keys()))
+_emit.text("bn_repr", repr(torch.nn.BatchNorm1d(3)))
+_emit.text("bn_repr_cma", repr(torch.nn.BatchNorm1d(4, eps=1e-3, momentum=None, affine=False,
+                                                      track_running_stats=False)))
 
 section("nn.init: gains, and the std of PyTorch's own draws (the distributions kaon must match)")
 ref("init_gains", torch.tensor([torch.nn.init.calculate_gain(n, p) for n, p in

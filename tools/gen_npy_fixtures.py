@@ -55,6 +55,9 @@ NPY_FIXTURES = {
 NPZ_FIXTURES = {
     "weights.npz": (np.savez, {"weight": NPZ_WEIGHT, "bias": NPZ_BIAS}),
     "compressed.npz": (np.savez_compressed, {"weight": NPZ_WEIGHT, "bias": NPZ_BIAS}),
+    # One archive of every dtype kaon reads (io::load_npz_mixed keeps each).
+    "mixed.npz": (np.savez, {"features": F32, "weight": F64, "event": I64, "passed": BOOL,
+                             "run": I32, "flags": U8}),
 }
 
 # File kaon writes (tests/io/npy_test.cpp) -> the array (or arrays, in order) it must hold.
@@ -67,6 +70,12 @@ KAON_FILES = {
     "kaon_empty.npy": EMPTY,
     "kaon_f32_transposed.npy": F32.T,
     "kaon_weights.npz": {"weight": NPZ_WEIGHT, "bias": NPZ_BIAS},
+    # mixed.npz read by load_npz_mixed and written back: int32 and uint8 come back as int64.
+    "kaon_mixed.npz": {"features": F32, "weight": F64, "event": I64, "passed": BOOL,
+                       "run": I32.astype("<i8"), "flags": U8.astype("<i8")},
+    # A StateDict: its float entries, then its int64 buffer.
+    "kaon_state.npz": {"weight": NPZ_WEIGHT, "bias": NPZ_BIAS,
+                       "num_batches_tracked": np.array(7, dtype="<i8")},
 }
 
 

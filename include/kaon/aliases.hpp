@@ -15,6 +15,7 @@
 
 #include "kaon/core/tensor.hpp"
 #include "kaon/nn/activation.hpp"
+#include "kaon/nn/batch_norm.hpp"
 #include "kaon/nn/dropout.hpp"
 #include "kaon/nn/flatten.hpp"
 #include "kaon/nn/layer_norm.hpp"
@@ -27,6 +28,7 @@
 #include "kaon/optim/adam.hpp"
 #include "kaon/optim/lbfgs.hpp"
 #include "kaon/optim/lr_scheduler.hpp"
+#include "kaon/optim/one_cycle_lr.hpp"
 #include "kaon/optim/optimizer.hpp"
 #include "kaon/optim/reduce_lr_on_plateau.hpp"
 #include "kaon/optim/rmsprop.hpp"
@@ -55,6 +57,7 @@
   using Dropout = ::kaon::nn::Dropout<T, ::kaon::cpu>;                        \
   using Flatten = ::kaon::nn::Flatten<T, ::kaon::cpu>;                        \
   using LayerNorm = ::kaon::nn::LayerNorm<T, ::kaon::cpu>;                    \
+  using BatchNorm1d = ::kaon::nn::BatchNorm1d<T, ::kaon::cpu>;                \
   using MSELoss = ::kaon::nn::MSELoss<T, ::kaon::cpu>;                        \
   using L1Loss = ::kaon::nn::L1Loss<T, ::kaon::cpu>;                          \
   using SmoothL1Loss = ::kaon::nn::SmoothL1Loss<T, ::kaon::cpu>;              \
@@ -77,6 +80,7 @@
   using ExponentialLR = ::kaon::optim::ExponentialLR<T, ::kaon::cpu>;         \
   using LinearLR = ::kaon::optim::LinearLR<T, ::kaon::cpu>;                   \
   using CosineAnnealingLR = ::kaon::optim::CosineAnnealingLR<T, ::kaon::cpu>; \
+  using OneCycleLR = ::kaon::optim::OneCycleLR<T, ::kaon::cpu>;               \
   using ReduceLROnPlateau = ::kaon::optim::ReduceLROnPlateau<T, ::kaon::cpu>; \
   }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Training utilities against PyTorch (tools/gen_api_reference.py): MultiStepLR, LinearLR,
-// CosineAnnealingLR and StepLR on two parameter groups, get_last_lr() per group, and
+// CosineAnnealingLR, StepLR and OneCycleLR on two parameter groups, get_last_lr() per group, and
 // clip_grad_norm_ / clip_grad_value_.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -8,6 +8,8 @@
 #include <kaon/kaon.hpp>
 #include <limits>
 #include <memory>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "reference/api_reference.hpp"
@@ -42,6 +44,28 @@ void check_schedule(const kaon_ref::Ref& expected, Args... args) {
   }
 }
 
+/// As the script: two groups; each group's lr, then each group's momentum (or beta1), before
+/// each of 12 OneCycleLR steps.
+template <class Opt, class... Args>
+optim::OneCycleLR<double> check_one_cycle(const kaon_ref::Ref& expected, Opt& opt, Args... args) {
+  optim::OneCycleLR<double> sched(opt, args...);
+  std::vector<double> seen;
+  for (int step = 0; step < 12; ++step) {
+    for (std::size_t g = 0; g < 2; ++g) seen.push_back(opt.lr(g));
+    for (std::size_t g = 0; g < 2; ++g) seen.push_back(opt.momentum(g).value());
+    opt.step();
+    if (step == 11) break;  // the script's last step goes past what it records
+    sched.step();
+    REQUIRE(sched.get_last_lr() == std::vector<double>{opt.lr(0), opt.lr(1)});
+  }
+  REQUIRE(seen.size() == expected.values.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    INFO("step " << i / 4 << ", column " << i % 4);
+    CHECK(seen[i] == Approx(expected.values[i]).epsilon(1e-14));
+  }
+  return sched;
+}
+
 template <class T>
 void check_clip(const char* tag, double max_norm, double norm_type, const kaon_ref::Ref& total,
                 const kaon_ref::Ref& g1, const kaon_ref::Ref& g2) {
@@ -71,6 +95,36 @@ TEST_CASE("Schedulers give PyTorch's learning rates for every group", "[api][opt
   optim::SGD<double> opt({p}, 0.1);
   REQUIRE_THROWS_WITH(optim::LinearLR<double>(opt, 0.0), Catch::Contains("start_factor"));
   REQUIRE_THROWS_WITH(optim::CosineAnnealingLR<double>(opt, 0), Catch::Contains("T_max"));
+}
+
+TEST_CASE("OneCycleLR cycles the rate and the momentum (or beta1) as PyTorch's", "[api][optim]") {
+  using namespace training_utilities_test;
+  auto a = kaon::zeros<double>({1}).requires_grad_(), b = kaon::zeros<double>({1}).requires_grad_();
+  const auto momentum = [](double m) { return optim::SGDOptions(0.1).momentum(m); };
+  optim::SGD<double> sgd({{{a}, momentum(0.9)}, {{b}, momentum(0.9)}});
+  auto sched = check_one_cycle(api_ref::sched_one_cycle_sgd, sgd, 0.5, std::int64_t{12});
+  sched.step();  // step total_steps is still allowed (cosine: just above the final rate)
+  CHECK_THROWS_WITH(sched.step(), Catch::Contains("OneCycleLR: tried to step 14 times"));
+  optim::Adam<double> adam({{{a}, optim::AdamOptions(0.1)}, {{b}, optim::AdamOptions(0.1)}});
+  (void)check_one_cycle(api_ref::sched_one_cycle_adam, adam, 0.02, std::int64_t{12}, 0.25,
+                        std::string("linear"), true, 0.8, 0.9, 10.0, 100.0, true);
+  CHECK(std::get<0>(adam.options().betas()) == adam.momentum(0).value());
+  optim::SGD<double> fixed({{{a}, momentum(0.7)}, {{b}, momentum(0.7)}});
+  (void)check_one_cycle(api_ref::sched_one_cycle_fixed, fixed, 1.0, std::int64_t{12}, 0.5,
+                        std::string("cos"), false);
+  optim::Rprop<double> rprop({a}, optim::RpropOptions(0.01));
+  CHECK_FALSE(rprop.momentum().has_value());
+  CHECK_THROWS_WITH(optim::OneCycleLR<double>(rprop, 0.1, 10),
+                    Catch::Contains("cycle_momentum needs an optimiser with momentum"));
+  CHECK_THROWS_WITH(rprop.set_momentum(0, 0.9), Catch::Contains("no momentum or beta1"));
+  optim::OneCycleLR<double> no_momentum(rprop, 0.1, 10, 0.3, "cos", false);
+  CHECK(rprop.lr() == Approx(0.1 / 25));
+  CHECK_THROWS_WITH(optim::OneCycleLR<double>(sgd, 0.1, 0), Catch::Contains("total_steps"));
+  CHECK_THROWS_WITH(optim::OneCycleLR<double>(sgd, 0.1, 10, 0.3, "exp"),
+                    Catch::Contains("anneal_strategy must be \"cos\" or \"linear\""));
+  CHECK_THROWS_WITH(optim::OneCycleLR<double>(sgd, 0.1, 10, 0.1),
+                    Catch::Contains("OneCycleLR: phase 1 has no length"));
+  CHECK_THROWS_WITH(adam.set_momentum(0, 1.0), Catch::Contains("beta1 must be below 1"));
 }
 
 TEST_CASE("clip_grad_norm_ and clip_grad_value_ match PyTorch", "[api][nn]") {

@@ -802,8 +802,10 @@ TEST_CASE("linalg solve, inv, det and cholesky pass gradcheck and gradgradcheck"
   }
 }
 
-TEST_CASE("layer_norm, masked_fill, int64 indexing and jacobian pass gradcheck and gradgradcheck",
-          "[autograd][gradcheck]") {
+TEST_CASE(
+    "layer_norm, batch_norm, masked_fill, int64 indexing and jacobian pass gradcheck and "
+    "gradgradcheck",
+    "[autograd][gradcheck]") {
   kaon::manual_seed(41);
   const auto x = off_kinks({2, 3, 4}), w = off_kinks({4}), b = off_kinks({4});
   const auto mask = kaon::rand({2, 3, 4}) < 0.5f;
@@ -819,6 +821,21 @@ TEST_CASE("layer_norm, masked_fill, int64 indexing and jacobian pass gradcheck a
               return kaon::nn::functional::layer_norm(in[0], {3, 4});
             },
             {x}},
+           {"batch_norm, training",
+            [](const Tensors& in) {
+              return kaon::nn::functional::batch_norm(in[0], {}, {}, in[1], in[2], true);
+            },
+            {x.reshape({6, 4}), w, b}},
+           {"batch_norm, training, (N, C, L)",
+            [](const Tensors& in) {
+              return kaon::nn::functional::batch_norm(in[0], {}, {}, {}, {}, true, 0.1, 1e-3);
+            },
+            {x}},
+           {"batch_norm, eval",
+            [](const Tensors& in) {
+              return kaon::nn::functional::batch_norm(in[0], in[1], in[2].abs() + 0.5, in[3]);
+            },
+            {x.reshape({6, 4}), b, w, w}},
            {"masked_fill",
             [&mask](const Tensors& in) { return kaon::exp(in[0].masked_fill(mask, 0.5)); },
             {x}},

@@ -208,6 +208,47 @@ TEST_CASE("load_npz reads numpy.savez's arrays in order, named without .npy", "[
   CHECK(moved[1].second.to_vector() == kBias);
 }
 
+TEST_CASE("load_npz_mixed keeps each array of numpy.savez's archive in its own dtype", "[io]") {
+  const auto arrays = kaon::io::load_npz_mixed(fixture("mixed.npz"));
+  CHECK(arrays.names() ==
+        std::vector<std::string>{"features", "weight", "event", "passed", "run", "flags"});
+  CHECK(arrays.dtype("features") == "float32");
+  CHECK(arrays.dtype("weight") == "float64");
+  CHECK(arrays.dtype("event") == "int64");
+  CHECK(arrays.dtype("passed") == "bool");
+  CHECK(arrays.dtype("run") == "int64");  // int32 and uint8 data read as int64
+  CHECK(arrays.dtype("flags") == "int64");
+  CHECK(arrays.shape("event") == kaon::Shape{3, 2});
+  CHECK(arrays.get<float>("features").to_vector() == kF32);
+  CHECK(arrays.get<double>("weight").to_vector() == kF64);
+  CHECK(arrays.get<std::int64_t>("event").to_vector() == kI64);
+  CHECK(arrays.get<bool>("passed").to_vector() == kBool);
+  CHECK(arrays.get<std::int64_t>("run").to_vector() == kI32);
+  CHECK(arrays.get<std::int64_t>("flags").to_vector() == kU8);
+  CHECK_THROWS_AS(arrays.get<float>("event"), kaon::ValueError);
+  CHECK_THROWS_WITH(arrays.get<float>("event"), Contains("mixed.npz") &&
+                                                    Contains("'event' is int64, not float32") &&
+                                                    Contains("get<std::int64_t>(\"event\")"));
+  CHECK_THROWS_AS(arrays.get<float>("energy"), kaon::IndexError);
+  CHECK_THROWS_WITH(arrays.dtype("energy"),
+                    Contains("no array named 'energy'") && Contains("'features', 'weight'"));
+  CHECK_THROWS_WITH(kaon::io::load_npz_mixed(fixture("compressed.npz")),
+                    StartsWith("load_npz_mixed: ") && Contains("compressed npz"));
+  // save_npz writes each in its dtype; reading back gives the same arrays.
+  const kaon_test::TempDir dir("kaon-io-test");
+  const auto path = dir.file("mixed_again.npz").string();
+  kaon::io::save_npz(path, arrays);
+  const auto again = kaon::io::load_npz_mixed(path);
+  CHECK(again.names() == arrays.names());
+  CHECK(again.dtype("passed") == "bool");
+  CHECK(again.get<std::int64_t>("event").to_vector() == kI64);
+  CHECK(again.get<double>("weight").to_vector() == kF64);
+  kaon::io::MixedArrays built;
+  built.add("x", kaon::ones({2}));
+  CHECK_THROWS_WITH(built.add("x", kaon::zeros<std::int64_t>({2})),
+                    Contains("the name 'x' appears twice"));
+}
+
 TEST_CASE("save_npy writes byte for byte what numpy.save wrote", "[io]") {
   using kaon::io::load_npy;
   using kaon::io::to_npy_bytes;
@@ -545,5 +586,11 @@ TEST_CASE("kaon writes the files gen_npy_fixtures.py --check reads when KAON_IO_
   kaon::io::save_npz(at("kaon_weights.npz"),
                      kaon::io::NamedTensors<float>{{"weight", kaon::from_vector(kWeight, {4, 3})},
                                                    {"bias", kaon::from_vector(kBias)}});
+  kaon::io::save_npz(at("kaon_mixed.npz"), kaon::io::load_npz_mixed(fixture("mixed.npz")));
+  kaon::io::StateDict<float> state;
+  state.emplace_back("weight", kaon::from_vector(kWeight, {4, 3}));
+  state.emplace_back("bias", kaon::from_vector(kBias));
+  state.int64.emplace_back("num_batches_tracked", kaon::full<std::int64_t>(kaon::Shape{}, 7));
+  kaon::io::save_npz(at("kaon_state.npz"), state);
   SUCCEED("wrote the kaon_* files into " << dir);
 }

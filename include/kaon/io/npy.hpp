@@ -315,9 +315,14 @@ void decode_elements(const char* p, T* out, std::int64_t n, const Source& src) {
   }
 }
 
-/// Parses a whole .npy image (header and data) into a fresh cpu tensor of T.
-template <Element T>
-Tensor<T, cpu> decode_npy(std::string_view bytes, const Source& src) {
+/// What an .npy image's preamble and header say: the header, the stored dtype and where the
+/// header ends. Fails on a bad magic, version, truncation or a dtype kaon does not read.
+struct NpyLayout {
+  NpyHeader header;
+  const NpyDtype* dtype;
+  std::size_t prefix, header_len;
+};
+inline NpyLayout read_npy_layout(std::string_view bytes, const Source& src) {
   const std::size_t size = bytes.size();
   if (bytes.substr(0, npy_magic.size()) != npy_magic.substr(0, std::min(size, npy_magic.size())))
     src.fail("not an .npy file (bad magic string; expected \\x93NUMPY)");
@@ -343,6 +348,14 @@ Tensor<T, cpu> decode_npy(std::string_view bytes, const Source& src) {
                                   [&](const NpyDtype& d) { return d.descr == h.descr; });
   if (dtype == npy_dtypes.end())
     src.fail("unsupported dtype '", h.descr, "' (kaon reads <f4, <f8, <i8, <i4, |b1 and |u1)");
+  return {h, &*dtype, prefix, header_len};
+}
+
+/// Parses a whole .npy image (header and data) into a fresh cpu tensor of T.
+template <Element T>
+Tensor<T, cpu> decode_npy(std::string_view bytes, const Source& src) {
+  const std::size_t size = bytes.size();
+  const auto [h, dtype, prefix, header_len] = read_npy_layout(bytes, src);
   if (h.fortran_order)
     src.fail(
         "Fortran-order (column-major) arrays are not supported; save "

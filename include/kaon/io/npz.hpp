@@ -76,73 +76,100 @@ inline void put_zip_entry_fields(std::string& out, std::uint16_t flags, std::uin
 
 }  // namespace detail
 
-/// Writes named tensors to `path` as an uncompressed .npz archive that numpy.load reads
-/// (members "<name>.npy", in order): `kaon::io::save_npz("model.npz", model.state_dict());`.
-template <class T, class D = cpu>
-void save_npz(const std::string& path, const NamedTensors<T, D>& tensors) {
-  const detail::Source src{"save_npz", detail::quoted(path)};
-  if (tensors.size() >= std::numeric_limits<std::uint16_t>::max())
-    src.fail(tensors.size(), " arrays need a ZIP64 archive, which kaon does not write (at most ",
+namespace detail {
+/// Writes `count` members as an uncompressed .npz archive; member(i) gives the i-th name (without
+/// ".npy") and its .npy bytes, made one at a time so that only the archive is held whole.
+template <class Member>
+void write_npz(const std::string& path, std::size_t count, const Member& member_at) {
+  const Source src{"save_npz", quoted(path)};
+  if (count >= std::numeric_limits<std::uint16_t>::max())
+    src.fail(count, " arrays need a ZIP64 archive, which kaon does not write (at most ",
              std::numeric_limits<std::uint16_t>::max() - 1, ")");
   constexpr std::uint64_t zip32_max = std::numeric_limits<std::uint32_t>::max();
   std::set<std::string> seen;
   std::string archive, central;
-  for (const auto& [name, tensor] : tensors) {
-    KAON_CHECK(seen.insert(name).second, ValueError, "save_npz: ", detail::quoted(path),
-               ": the name '", name, "' appears twice");
-    KAON_CHECK(tensor.defined(), ValueError, "save_npz: ", detail::quoted(path), ": the tensor '",
-               name, "' is undefined");
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto [name, data] = member_at(i);
+    KAON_CHECK(seen.insert(name).second, ValueError, "save_npz: ", quoted(path), ": the name '",
+               name, "' appears twice");
     const std::string member = name + ".npy";
     if (member.size() > std::numeric_limits<std::uint16_t>::max())
       src.fail("the name of member '", name.substr(0, 40), "...' is too long for ZIP");
-    const std::string data = to_npy_bytes(tensor);
-    if (archive.size() + data.size() + member.size() + detail::zip_local_size > zip32_max)
+    if (archive.size() + data.size() + member.size() + zip_local_size > zip32_max)
       src.fail("member '", member, "' ends past 4 GiB, which needs ZIP64 (not supported)");
     const bool ascii = std::all_of(member.begin(), member.end(),
                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    const std::uint16_t flags = ascii ? 0 : detail::zip_utf8_flag;
-    const auto crc = detail::crc32(data);
+    const std::uint16_t flags = ascii ? 0 : zip_utf8_flag;
+    const auto crc = crc32(data);
     const auto size = static_cast<std::uint32_t>(data.size());
     const auto name_len = static_cast<std::uint16_t>(member.size());
     const auto offset = static_cast<std::uint32_t>(archive.size());
 
-    detail::put_le(archive, detail::zip_local_sig);
-    detail::put_zip_entry_fields(archive, flags, crc, size, name_len);
+    put_le(archive, zip_local_sig);
+    put_zip_entry_fields(archive, flags, crc, size, name_len);
     archive += member;
     archive += data;
 
-    detail::put_le(central, detail::zip_central_sig);
-    detail::put_le<std::uint16_t>(central, (3U << 8) | detail::zip_version);  // made by: Unix
-    detail::put_zip_entry_fields(central, flags, crc, size, name_len);
-    detail::put_le<std::uint16_t>(central, 0);               // comment length
-    detail::put_le<std::uint16_t>(central, 0);               // disk number
-    detail::put_le<std::uint16_t>(central, 0);               // internal attributes
-    detail::put_le<std::uint32_t>(central, 0100644U << 16);  // external: a regular file, rw-r--r--
-    detail::put_le(central, offset);
+    put_le(central, zip_central_sig);
+    put_le<std::uint16_t>(central, (3U << 8) | zip_version);  // made by: Unix
+    put_zip_entry_fields(central, flags, crc, size, name_len);
+    put_le<std::uint16_t>(central, 0);               // comment length
+    put_le<std::uint16_t>(central, 0);               // disk number
+    put_le<std::uint16_t>(central, 0);               // internal attributes
+    put_le<std::uint32_t>(central, 0100644U << 16);  // external: a regular file, rw-r--r--
+    put_le(central, offset);
     central += member;
   }
   if (archive.size() + central.size() > zip32_max)
     src.fail("the archive exceeds 4 GiB, which needs ZIP64 (not supported)");
-  const auto count = static_cast<std::uint16_t>(tensors.size());
+  const auto n = static_cast<std::uint16_t>(count);
   const auto central_offset = static_cast<std::uint32_t>(archive.size());
   archive += central;
-  detail::put_le(archive, detail::zip_end_sig);
-  detail::put_le<std::uint16_t>(archive, 0);  // this disk
-  detail::put_le<std::uint16_t>(archive, 0);  // disk with the central directory
-  detail::put_le(archive, count);
-  detail::put_le(archive, count);
-  detail::put_le(archive, static_cast<std::uint32_t>(central.size()));
-  detail::put_le(archive, central_offset);
-  detail::put_le<std::uint16_t>(archive, 0);  // comment length
-  detail::write_file(path, archive, src);
+  put_le(archive, zip_end_sig);
+  put_le<std::uint16_t>(archive, 0);  // this disk
+  put_le<std::uint16_t>(archive, 0);  // disk with the central directory
+  put_le(archive, n);
+  put_le(archive, n);
+  put_le(archive, static_cast<std::uint32_t>(central.size()));
+  put_le(archive, central_offset);
+  put_le<std::uint16_t>(archive, 0);  // comment length
+  write_file(path, archive, src);
 }
 
-/// Reads an .npz archive written by numpy.savez (or save_npz): the arrays in archive order, named
-/// without ".npy", converted to T: `for (auto& [name, t] : kaon::io::load_npz("m.npz")) ...`.
-template <Element T = float>
-NamedTensors<T, cpu> load_npz(const std::string& path) {
+/// The name and .npy bytes of one named tensor, refusing an undefined one.
+template <class T, class D>
+std::pair<std::string, std::string> npz_member(const std::string& path,
+                                               const std::pair<std::string, Tensor<T, D>>& entry) {
+  KAON_CHECK(entry.second.defined(), ValueError, "save_npz: ", quoted(path), ": the tensor '",
+             entry.first, "' is undefined");
+  return {entry.first, to_npy_bytes(entry.second)};
+}
+}  // namespace detail
+
+/// Writes named tensors to `path` as an uncompressed .npz archive that numpy.load reads
+/// (members "<name>.npy", in order): `kaon::io::save_npz("model.npz", model.state_dict());`.
+template <class T, class D = cpu>
+void save_npz(const std::string& path, const NamedTensors<T, D>& tensors) {
+  detail::write_npz(path, tensors.size(),
+                    [&](std::size_t i) { return detail::npz_member(path, tensors[i]); });
+}
+/// A module's state: its T entries, then its int64 buffers stored as int64.
+template <class T, class D = cpu>
+void save_npz(const std::string& path, const StateDict<T, D>& state) {
+  const std::size_t n = state.size();
+  detail::write_npz(path, n + state.int64.size(), [&](std::size_t i) {
+    return i < n ? detail::npz_member(path, state[i])
+                 : detail::npz_member(path, state.int64[i - n]);
+  });
+}
+
+namespace detail {
+/// Reads the .npz archive at `path` and calls each(name, npy_bytes, source) for every member in
+/// archive order (the name without ".npy"); `op` names the caller in errors.
+template <class Each>
+void read_npz(const std::string& path, const char* op, const Each& each) {
   using detail::get_le;
-  const detail::Source src{"load_npz", detail::quoted(path)};
+  const detail::Source src{op, detail::quoted(path)};
   const std::string bytes = detail::read_file(path, src);
   const std::size_t size = bytes.size();
   const char* b = bytes.data();
@@ -175,8 +202,6 @@ NamedTensors<T, cpu> load_npz(const std::string& path) {
     src.fail("the central directory (", central_size, " bytes at offset ", central_offset,
              ") lies outside the archive's ", end, " bytes: truncated or corrupt");
 
-  NamedTensors<T, cpu> out;
-  out.reserve(entries);
   std::size_t pos = central_offset;
   const std::size_t central_end = std::size_t{central_offset} + central_size;
   for (std::uint16_t i = 0; i < entries; ++i) {
@@ -198,8 +223,7 @@ NamedTensors<T, cpu> load_npz(const std::string& path) {
     const std::string_view member(b + pos + detail::zip_central_size, name_len);
     pos += entry_len;
 
-    const detail::Source msrc{"load_npz",
-                              detail::quoted(path) + ", member '" + std::string(member) + "'"};
+    const detail::Source msrc{op, detail::quoted(path) + ", member '" + std::string(member) + "'"};
     if ((flags & 1U) != 0) msrc.fail("encrypted members are not supported");
     if (method == 8)
       msrc.fail("compressed npz (np.savez_compressed) is not supported; use np.savez");
@@ -227,9 +251,21 @@ NamedTensors<T, cpu> load_npz(const std::string& path) {
       msrc.fail("CRC-32 mismatch (stored ", detail::hex32(crc), ", computed ",
                 detail::hex32(actual), "): the archive is corrupt");
     if (!member.ends_with(".npy")) msrc.fail("the member is not an .npy array");
-    out.emplace_back(std::string(member.substr(0, member.size() - 4)),
-                     detail::decode_npy<T>(data, msrc));
+    each(std::string(member.substr(0, member.size() - 4)), data, msrc);
   }
+}
+}  // namespace detail
+
+/// Reads an .npz archive written by numpy.savez (or save_npz): the arrays in archive order, named
+/// without ".npy", converted to T: `for (auto& [name, t] : kaon::io::load_npz("m.npz")) ...`.
+/// io::load_npz_mixed (io/npz_mixed.hpp) keeps each array in its own dtype.
+template <Element T = float>
+NamedTensors<T, cpu> load_npz(const std::string& path) {
+  NamedTensors<T, cpu> out;
+  detail::read_npz(path, "load_npz",
+                   [&](std::string name, std::string_view data, const detail::Source& src) {
+                     out.emplace_back(std::move(name), detail::decode_npy<T>(data, src));
+                   });
   return out;
 }
 

@@ -16,6 +16,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -57,6 +60,14 @@ class Module {
     check_new_name(name);
     buffers_.emplace_back(name, std::move(t));
     return buffers_.back().second;
+  }
+  /// Adds an int64 buffer (a counter such as BatchNorm's num_batches_tracked); state_dict()
+  /// keeps it in its `int64` list.
+  template <std::same_as<std::int64_t> I>
+  Tensor<I, D> register_buffer(const std::string& name, Tensor<I, D> t) {
+    check_new_name(name);
+    int64_buffers_.emplace_back(name, std::move(t));
+    return int64_buffers_.back().second;
   }
   /// Adds a submodule; its parameters appear as "name.param".
   template <class M>
@@ -128,34 +139,54 @@ class Module {
     return *this;
   }
 
-  /// Parameters and buffers by dotted name, sharing storage with the module.
-  [[nodiscard]] io::NamedTensors<T, D> state_dict() const {
-    io::NamedTensors<T, D> out;
+  /// Parameters and buffers by dotted name, sharing storage with the module; the int64
+  /// buffers are in the result's `int64` list.
+  [[nodiscard]] io::StateDict<T, D> state_dict() const {
+    io::StateDict<T, D> out;
     collect(out, "", true, true, true);
+    collect_int64(out.int64, "");
     return out;
   }
   /// Copies values into the parameters and buffers of the same names. With strict, missing
-  /// and unexpected keys are errors; shapes must always match.
+  /// and unexpected keys are errors; shapes must always match. An int64 buffer takes its value
+  /// from `state.int64`, or else from a T entry of its name (as PyTorch's copy_ converts), which
+  /// must hold whole numbers: so a state dict read back by `io::load_npz` loads.
+  void load_state_dict(const io::StateDict<T, D>& state, bool strict = true) {
+    load(state, state.int64, strict);
+  }
   void load_state_dict(const io::NamedTensors<T, D>& state, bool strict = true) {
-    auto own = state_dict();
+    load(state, {}, strict);
+  }
+
+ private:
+  void load(const io::NamedTensors<T, D>& state, const io::NamedTensors<std::int64_t, D>& ints,
+            bool strict) {
+    const auto own = state_dict();
     std::vector<std::string> missing, unexpected;
+    NoGradGuard no_grad;
     for (auto& [name, t] : own) {
-      const auto it = std::find_if(state.begin(), state.end(),
-                                   [&key = name](auto& kv) { return kv.first == key; });
-      if (it == state.end()) {
+      if (const auto* from = find(state, name))
+        copy_checked(name, t, *from);
+      else
         missing.push_back(name);
-        continue;
+    }
+    for (auto& [name, t] : own.int64) {
+      if (const auto* from = find(ints, name)) {
+        copy_checked(name, t, *from);
+      } else if (const auto* value = find(state, name)) {
+        for (const T v : value->to_vector())
+          KAON_CHECK(std::trunc(v) == v && std::abs(v) < 0x1p63, ValueError,
+                     "load_state_dict: ", name, " is an int64 buffer; the checkpoint holds ", v,
+                     ", not a whole number in int64's range");
+        copy_checked(name, t, value->template to<std::int64_t>());
+      } else {
+        missing.push_back(name);
       }
-      KAON_CHECK(it->second.shape() == t.shape(), ShapeError, "load_state_dict: size mismatch for ",
-                 name, ": the checkpoint has shape ", it->second.shape(), ", the module has shape ",
-                 t.shape());
-      NoGradGuard no_grad;
-      t.copy_(it->second);
     }
     for (auto& [name, t] : state)
-      if (std::find_if(own.begin(), own.end(),
-                       [&key = name](auto& kv) { return kv.first == key; }) == own.end())
-        unexpected.push_back(name);
+      if (!find(own, name) && !find(own.int64, name)) unexpected.push_back(name);
+    for (auto& [name, t] : ints)
+      if (!find(own.int64, name)) unexpected.push_back(name);
     if (strict && (!missing.empty() || !unexpected.empty())) {
       std::string msg = "load_state_dict: error(s) in loading state_dict for " + name_ + ":";
       if (!missing.empty()) msg += " missing key(s): " + join(missing) + ".";
@@ -163,7 +194,20 @@ class Module {
       throw ValueError(msg);
     }
   }
+  template <class E>
+  static const Tensor<E, D>* find(const io::NamedTensors<E, D>& list, const std::string& key) {
+    const auto it =
+        std::find_if(list.begin(), list.end(), [&](auto& kv) { return kv.first == key; });
+    return it == list.end() ? nullptr : &it->second;
+  }
+  template <class E>
+  static void copy_checked(const std::string& name, Tensor<E, D> to, const Tensor<E, D>& from) {
+    KAON_CHECK(from.shape() == to.shape(), ShapeError, "load_state_dict: size mismatch for ", name,
+               ": the checkpoint has shape ", from.shape(), ", the module has shape ", to.shape());
+    to.copy_(from);
+  }
 
+ public:
   /// The class name shown by the repr ("Linear", "Sequential", or a custom module's).
   [[nodiscard]] const std::string& name() const { return name_; }
   /// What a leaf module prints between its parentheses ("in_features=1, ...").
@@ -191,8 +235,8 @@ class Module {
       return std::find_if(list.begin(), list.end(),
                           [&key = name](auto& kv) { return kv.first == key; }) != list.end();
     };
-    KAON_CHECK(!taken(params_) && !taken(buffers_) && !taken(children_), ValueError, "register: \"",
-               name, "\" is already registered in ", name_);
+    KAON_CHECK(!taken(params_) && !taken(buffers_) && !taken(int64_buffers_) && !taken(children_),
+               ValueError, "register: \"", name, "\" is already registered in ", name_);
   }
   void collect(io::NamedTensors<T, D>& out, const std::string& prefix, bool recurse, bool params,
                bool buffers) const {
@@ -204,6 +248,11 @@ class Module {
         if (b.defined()) out.emplace_back(prefix + n, b);
     if (recurse)
       for (auto& [n, c] : children_) c->collect(out, prefix + n + ".", true, params, buffers);
+  }
+  void collect_int64(io::NamedTensors<std::int64_t, D>& out, const std::string& prefix) const {
+    for (auto& [n, b] : int64_buffers_)
+      if (b.defined()) out.emplace_back(prefix + n, b);
+    for (auto& [n, c] : children_) c->collect_int64(out, prefix + n + ".");
   }
   static std::string indent(const std::string& s) {
     std::string out;
@@ -222,6 +271,7 @@ class Module {
   std::string name_;
   bool training_ = true;
   io::NamedTensors<T, D> params_, buffers_;
+  io::NamedTensors<std::int64_t, D> int64_buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
 };
 

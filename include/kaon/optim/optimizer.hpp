@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -46,6 +47,14 @@ class Optimizer {
   /// Sets group `group`'s learning rate, as a scheduler does for each group.
   void set_lr(std::size_t group, double lr) { set_group_lr(group, lr); }
 
+  /// The momentum that cyclic schedulers (OneCycleLR) cycle, as PyTorch's: group `group`'s
+  /// `momentum` (SGD, RMSprop) or its beta1 (Adam, AdamW); nothing for an optimiser without one.
+  [[nodiscard]] std::optional<double> momentum(std::size_t group = 0) const {
+    return group_momentum(group);
+  }
+  /// Sets that momentum (beta1 for Adam); a ValueError for an optimiser without one.
+  void set_momentum(std::size_t group, double momentum) { set_group_momentum(group, momentum); }
+
   /// Every group's parameters, in order; state_dict() numbers them in this order.
   [[nodiscard]] virtual std::vector<Tensor<T, D>> parameters() const = 0;
   /// "state.<i>.<key>" for each state tensor of parameter i (its step count as a 0-d tensor),
@@ -59,6 +68,10 @@ class Optimizer {
  protected:
   [[nodiscard]] virtual double group_lr(std::size_t group) const = 0;
   virtual void set_group_lr(std::size_t group, double lr) = 0;
+  [[nodiscard]] virtual std::optional<double> group_momentum(std::size_t) const { return {}; }
+  virtual void set_group_momentum(std::size_t, double) {
+    throw ValueError("set_momentum: this optimiser has no momentum or beta1 to set");
+  }
 };
 
 /// A list of parameters with its own options, as torch::optim::OptimizerParamGroup:
@@ -235,6 +248,29 @@ class OptimizerImpl : public Optimizer<T, D> {
     check_group(group);
     check_lr(lr);
     groups_[group].options().lr(lr);
+  }
+  [[nodiscard]] std::optional<double> group_momentum(std::size_t group) const override {
+    check_group(group);
+    const Options& o = groups_[group].options();
+    if constexpr (requires { o.betas(); })
+      return std::get<0>(o.betas());
+    else if constexpr (requires { o.momentum(); })
+      return o.momentum();
+    else
+      return std::nullopt;
+  }
+  void set_group_momentum(std::size_t group, double momentum) override {
+    check_group(group);
+    KAON_CHECK(momentum >= 0, ValueError, name_, ": set_momentum: got ", momentum);
+    Options& o = groups_[group].options();
+    if constexpr (requires { o.betas(); }) {
+      KAON_CHECK(momentum < 1, ValueError, name_, ": set_momentum: beta1 must be below 1, got ",
+                 momentum);
+      o.betas({momentum, std::get<1>(o.betas())});
+    } else if constexpr (requires { o.momentum(); })
+      o.momentum(momentum);
+    else
+      Optimizer<T, D>::set_group_momentum(group, momentum);
   }
 
   /// The loop every step() shares: without recording, calls update(options, state, param, grad)
