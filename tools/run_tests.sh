@@ -15,8 +15,8 @@
 #   bash tools/run_tests.sh
 #
 # Environment:
-#   KAON_NO_APT=1    skip apt-get (cmake g++ ninja-build libeigen3-dev catch2 libbenchmark-dev
-#                    libhdf5-dev libplplot-dev plplot-driver-cairo)
+#   KAON_NO_APT=1    skip apt-get (cmake g++ ninja-build pkg-config libeigen3-dev catch2
+#                    libbenchmark-dev libhdf5-dev libplplot-dev plplot-driver-cairo)
 #   KAON_NO_CUDA=1   build without CUDA even when nvcc is found
 #   ASAN_OPTIONS, UBSAN_OPTIONS   override the sanitizer settings of stage 2
 # Works from any directory and can be run again; each ctest log is in <tree>/ctest.log.
@@ -47,7 +47,7 @@ summary() {
 }
 trap summary EXIT
 
-kaon_apt_install cmake g++ ninja-build libeigen3-dev catch2 libbenchmark-dev libhdf5-dev \
+kaon_apt_install cmake g++ ninja-build pkg-config libeigen3-dev catch2 libbenchmark-dev libhdf5-dev \
   libplplot-dev plplot-driver-cairo
 
 generator="$(kaon_generator)"
