@@ -91,7 +91,7 @@ TEST_CASE("porting table: tensor creation", "[api][porting]") {
   REQUIRE(kaon::zeros_like(x).sum().item() == 0.0f);
   REQUIRE(kaon::ones_like(x).sum().item() == 6.0f);
   REQUIRE(kaon::empty_like(x).shape() == x.shape());
-  REQUIRE(kaon::full_like(x, 7.0f).min().item() == 7.0f);
+  REQUIRE(kaon::full_like(x, 7.0).min().item() == 7.0f);
   REQUIRE(kaon::rand({100, 1}).shape() == kaon::Shape{100, 1});
   REQUIRE(kaon::randn({100, 1}).shape() == kaon::Shape{100, 1});
   REQUIRE(kaon::rand<double>({3}).dtype_name() == std::string("float64"));

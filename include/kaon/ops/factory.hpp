@@ -93,8 +93,10 @@ template <class T, class D>
 Tensor<T, D> ones_like(const Tensor<T, D>& x) {
   return ones<T, D>(x.shape());
 }
+/// x's shape and element type filled with `value`, converted to it: full_like(x, 7.0) for a
+/// float x, as torch.full_like.
 template <class T, class D>
-Tensor<T, D> full_like(const Tensor<T, D>& x, T value) {
+Tensor<T, D> full_like(const Tensor<T, D>& x, std::type_identity_t<T> value) {
   return full<T, D>(x.shape(), value);
 }
 
