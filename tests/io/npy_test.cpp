@@ -243,7 +243,7 @@ TEST_CASE("load_npz_mixed keeps each array of numpy.savez's archive in its own d
   CHECK(again.dtype("passed") == "bool");
   CHECK(again.get<std::int64_t>("event").to_vector() == kI64);
   CHECK(again.get<double>("weight").to_vector() == kF64);
-  kaon::io::MixedArrays built;
+  kaon::io::MixedArrays<> built;
   built.add("x", kaon::ones({2}));
   CHECK_THROWS_WITH(built.add("x", kaon::zeros<std::int64_t>({2})),
                     Contains("the name 'x' appears twice"));

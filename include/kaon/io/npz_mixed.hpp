@@ -19,14 +19,16 @@
 namespace kaon::io {
 
 /// The arrays of an archive by name, in archive order, each in its own dtype: float32, float64,
-/// int64 (also for int32 and uint8 data, which kaon has no tensors of) or bool.
+/// int64 (also for int32 and uint8 data, which kaon has no tensors of) or bool, on device D.
 ///
 ///     auto data = kaon::io::load_npz_mixed("events.npz");
 ///     auto x = data.get<float>("features");
 ///     auto event = data.get<std::int64_t>("event_number");
+template <class D = cpu>
 class MixedArrays {
  public:
-  using Array = std::variant<Tensor<float>, Tensor<double>, Tensor<std::int64_t>, Tensor<bool>>;
+  using Array =
+      std::variant<Tensor<float, D>, Tensor<double, D>, Tensor<std::int64_t, D>, Tensor<bool, D>>;
 
   MixedArrays() = default;
   /// `source` names the archive in error messages.
@@ -46,18 +48,18 @@ class MixedArrays {
   [[nodiscard]] Shape shape(const std::string& name) const {
     return std::visit([](const auto& t) { return t.shape(); }, at(name));
   }
-  /// The array as Tensor<T>; T must be its dtype (a kaon::ValueError names both otherwise).
+  /// The array as Tensor<T, D>; T must be its dtype (a kaon::ValueError names both otherwise).
   template <Element T>
-  [[nodiscard]] Tensor<T> get(const std::string& name) const {
+  [[nodiscard]] Tensor<T, D> get(const std::string& name) const {
     const Array& a = at(name);
-    KAON_CHECK(std::holds_alternative<Tensor<T>>(a), ValueError, where(), "the array '", name,
-               "' is ", dtype(name), ", not ", dtype_name<T>(), ": ask for get<",
-               cpp_name(dtype(name)), ">(\"", name, "\")");
-    return std::get<Tensor<T>>(a);
+    const bool holds = std::holds_alternative<Tensor<T, D>>(a);
+    KAON_CHECK(holds, ValueError, where(), "the array '", name, "' is ", dtype(name), ", not ",
+               dtype_name<T>(), ": ask for get<", cpp_name(dtype(name)), ">(\"", name, "\")");
+    return std::get<Tensor<T, D>>(a);
   }
   /// Appends an array (for save_npz); the name must be new.
   template <Element T>
-  void add(const std::string& name, const Tensor<T>& t) {
+  void add(const std::string& name, const Tensor<T, D>& t) {
     KAON_CHECK(!contains(name), ValueError, where(), "the name '", name, "' appears twice");
     KAON_CHECK(t.defined(), ValueError, where(), "the tensor '", name, "' is undefined");
     arrays_.emplace_back(name, t);
@@ -66,7 +68,7 @@ class MixedArrays {
 
  private:
   template <class T>
-  static std::string dtype_of(const Tensor<T>&) {
+  static std::string dtype_of(const Tensor<T, D>&) {
     return dtype_name<T>();
   }
   static std::string cpp_name(const std::string& dtype) {
@@ -97,27 +99,31 @@ class MixedArrays {
   std::vector<std::pair<std::string, Array>> arrays_;
 };
 
-/// Reads an .npz archive (numpy.savez, save_npz) keeping each array in its stored dtype.
-inline MixedArrays load_npz_mixed(const std::string& path) {
-  MixedArrays out(detail::quoted(path));
+/// Reads an .npz archive (numpy.savez, save_npz) keeping each array in its stored dtype, on
+/// device D: `load_npz_mixed(path)` on the CPU, `load_npz_mixed<kaon::cuda>(path)` on the GPU.
+template <class D = cpu>
+MixedArrays<D> load_npz_mixed(const std::string& path) {
+  MixedArrays<D> out(detail::quoted(path));
+  const auto put = [&](const std::string& name, auto t) { out.add(name, t.template to<D>()); };
   detail::read_npz(path, "load_npz_mixed",
                    [&](const std::string& name, std::string_view data, const detail::Source& src) {
                      switch (detail::read_npy_layout(data, src).dtype->type) {
                        case detail::NpyType::f4:
-                         return out.add(name, detail::decode_npy<float>(data, src));
+                         return put(name, detail::decode_npy<float>(data, src));
                        case detail::NpyType::f8:
-                         return out.add(name, detail::decode_npy<double>(data, src));
+                         return put(name, detail::decode_npy<double>(data, src));
                        case detail::NpyType::b1:
-                         return out.add(name, detail::decode_npy<bool>(data, src));
+                         return put(name, detail::decode_npy<bool>(data, src));
                        default:  // i8, i4, u1
-                         return out.add(name, detail::decode_npy<std::int64_t>(data, src));
+                         return put(name, detail::decode_npy<std::int64_t>(data, src));
                      }
                    });
   return out;
 }
 
 /// Writes every array in its own dtype, in order.
-inline void save_npz(const std::string& path, const MixedArrays& arrays) {
+template <class D>
+void save_npz(const std::string& path, const MixedArrays<D>& arrays) {
   const auto& list = arrays.arrays();
   detail::write_npz(path, list.size(), [&](std::size_t i) {
     return std::pair<std::string, std::string>(
