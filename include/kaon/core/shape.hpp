@@ -140,6 +140,22 @@ struct Correction {
 
 namespace detail {
 
+/// The element count of a shape that a tensor will hold: a ShapeError naming `op` for a negative
+/// size or a count past int64's range (where numel() would wrap to a wrong, even negative, size).
+inline std::int64_t checked_numel(const char* op, const Shape& shape) {
+  std::int64_t n = 1;
+  bool overflow = false;
+  for (auto d : shape) {
+    KAON_CHECK(d >= 0, ShapeError, op, ": negative size in shape ", shape);
+    overflow = overflow || __builtin_mul_overflow(n, d, &n);
+  }
+  // A zero size makes the count 0 whatever the others, as PyTorch allows ([0, 2^62, 2^62]).
+  const bool empty = std::find(shape.begin(), shape.end(), 0) != shape.end();
+  KAON_CHECK(!overflow || empty, ShapeError, op, ": shape ", shape,
+             " has more elements than int64 can count");
+  return empty ? 0 : n;
+}
+
 /// Row-major strides of a contiguous tensor of this shape.
 inline Shape contiguous_strides(const Shape& shape) {
   Shape st = Shape::filled(shape.size(), 1);

@@ -7,7 +7,9 @@
 
 #include <concepts>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -76,9 +78,15 @@ class Tensor {
 
   /// A fresh contiguous tensor of this shape with uninitialised elements.
   explicit Tensor(const Shape& shape) : impl_(detail::make_pooled<Impl>()) {
-    for (auto d : shape) KAON_CHECK(d >= 0, ShapeError, "empty: negative size in shape ", shape);
-    const auto n = static_cast<std::size_t>(shape.numel());
-    impl_->storage = detail::make_pooled<detail::Storage<Device>>(n * sizeof(T));
+    const auto n = static_cast<std::size_t>(detail::checked_numel("empty", shape));
+    KAON_CHECK(n <= std::numeric_limits<std::size_t>::max() / 2 / sizeof(T), ShapeError,
+               "empty: shape ", shape, " needs more bytes than memory can address");
+    try {
+      impl_->storage = detail::make_pooled<detail::Storage<Device>>(n * sizeof(T));
+    } catch (const std::bad_alloc&) {
+      detail::raise<Error>("empty: out of memory allocating ", n * sizeof(T),
+                           " bytes for a tensor of shape ", shape);
+    }
     impl_->shape = shape;
     impl_->strides = detail::contiguous_strides(shape);
   }
@@ -241,8 +249,7 @@ class Tensor {
                                        bool largest = true) const;
   [[nodiscard]] MinMax<T, Device> kthvalue(std::int64_t k, std::int64_t dim = -1,
                                            bool keepdim = false) const;
-  [[nodiscard]] Tensor quantile(double q, std::optional<Dim> dim = {},
-                                bool keepdim = false) const;
+  [[nodiscard]] Tensor quantile(double q, std::optional<Dim> dim = {}, bool keepdim = false) const;
   [[nodiscard]] Tensor<bool, Device> all() const;
   [[nodiscard]] Tensor<bool, Device> all(Dim dim, bool keepdim = false) const;
   [[nodiscard]] Tensor<bool, Device> any() const;

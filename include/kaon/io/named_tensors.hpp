@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "kaon/core/error.hpp"
 #include "kaon/core/tensor.hpp"
 
 namespace kaon::io {
@@ -15,6 +18,18 @@ namespace kaon::io {
 /// Ordered (name, tensor) pairs, as PyTorch's OrderedDict state dicts.
 template <class T = float, class D = cpu>
 using NamedTensors = std::vector<std::pair<std::string, Tensor<T, D>>>;
+
+namespace detail {
+/// Throws a ValueError naming `who` and the first name that appears twice in `tensors` (a state
+/// dict with a repeated key is refused rather than read with one of its values).
+template <class T, class D>
+void check_unique_names(const char* who, const NamedTensors<T, D>& tensors) {
+  std::set<std::string_view> seen;
+  for (const auto& entry : tensors)
+    KAON_CHECK(seen.insert(entry.first).second, ValueError, who, ": the key \"", entry.first,
+               "\" appears twice");
+}
+}  // namespace detail
 
 /// A module's state_dict(): parameters and buffers of the module's element type T, in
 /// registration order, and in `int64` the integer buffers (BatchNorm's num_batches_tracked),

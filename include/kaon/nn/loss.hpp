@@ -13,6 +13,7 @@
 #include "kaon/nn/activation.hpp"
 #include "kaon/ops/gather.hpp"
 #include "kaon/ops/index.hpp"
+#include "kaon/ops/minmax.hpp"
 #include "kaon/ops/where.hpp"
 
 namespace kaon::nn {
@@ -152,6 +153,14 @@ Tensor<T, D> binary_cross_entropy(const Tensor<T, D>& input, const Tensor<T, D>&
                                   const Tensor<T, D>& weight = {},
                                   Reduction reduction = Reduction::Mean) {
   detail::check_same_shape("binary_cross_entropy", input, target);
+  if (input.numel() > 0) {  // a NaN makes min or max NaN, which fails the check too
+    const double lo = input.min().template item<double>(), hi = input.max().template item<double>();
+    KAON_CHECK(lo >= 0 && hi <= 1, ValueError,
+               "binary_cross_entropy: all elements of input should be between 0 and 1 (input of "
+               "shape ",
+               input.shape(), " holds values from ", lo, " to ", hi,
+               "); for logits use binary_cross_entropy_with_logits");
+  }
   const auto w = weight.defined() ? weight : ones<T, D>({});
   return detail::reduce(ops::BinaryCrossEntropy::apply(input, target, w), reduction);
 }

@@ -161,6 +161,8 @@ class Module {
  private:
   void load(const io::NamedTensors<T, D>& state, const io::NamedTensors<std::int64_t, D>& ints,
             bool strict) {
+    io::detail::check_unique_names("load_state_dict", state);
+    io::detail::check_unique_names("load_state_dict", ints);
     const auto own = state_dict();
     std::vector<std::string> missing, unexpected;
     NoGradGuard no_grad;

@@ -46,6 +46,21 @@ void check_integer_exponent(const X& e) {
   }
 }
 
+/// Integer division by zero is an error, as PyTorch's ("ZeroDivisionError"), for remainder and
+/// fmod when both operands are integers; with a float operand the result is NaN instead.
+template <class L, class R>
+void check_integer_divisor(const char* op, const L&, const R& b) {
+  using A = typename operand_element<L>::type;
+  using B = typename operand_element<R>::type;
+  if constexpr (std::is_integral_v<A> && std::is_integral_v<B>) {
+    if constexpr (is_tensor_v<R>)
+      KAON_CHECK(!(b == 0).any().item(), ValueError, op,
+                 ": integer division by zero (a zero in the divisor of shape ", b.shape(), ")");
+    else
+      KAON_CHECK(b != 0, ValueError, op, ": integer division by zero");
+  }
+}
+
 }  // namespace detail
 
 namespace ops {
@@ -357,6 +372,7 @@ auto operator%(const L& a, const R& b) {
           !(autograd::detail::records(a) || autograd::detail::records(b)),
       Error,
       "remainder: kaon does not differentiate remainder; detach() the operands or use NoGradGuard");
+  detail::check_integer_divisor("remainder", a, b);
   return detail::binary<fn::Remainder>("remainder", a, b);
 }
 

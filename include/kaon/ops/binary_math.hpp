@@ -82,10 +82,8 @@ struct Fmod : detail::BinaryMathFunction<Fmod, fn::Fmod> {
     return {g, -(g * trunc(a / b))};
   }
   template <class T, class D>
-  static void check(const Tensor<T, D>&, const Tensor<T, D>& b) {
-    if constexpr (std::is_integral_v<T>)
-      KAON_CHECK(!(b == 0).any().item(), ValueError,
-                 "fmod: integer division by zero (divisor shape ", b.shape(), ")");
+  static void check(const Tensor<T, D>& a, const Tensor<T, D>& b) {
+    detail::check_integer_divisor(op, a, b);
   }
 };
 }  // namespace ops

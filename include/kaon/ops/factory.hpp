@@ -111,10 +111,15 @@ auto arange(A start, B end, S step = 1) {
       ;
   const double s = static_cast<double>(step), a = static_cast<double>(start),
                b = static_cast<double>(end);
+  KAON_CHECK(std::isfinite(a) && std::isfinite(b) && std::isfinite(s), ValueError,
+             "arange: start, end and step must be finite, got ", a, ", ", b, " and ", s);
   KAON_CHECK(s != 0, ValueError, "arange: step must be nonzero");
   KAON_CHECK((s > 0 && b >= a) || (s < 0 && b <= a), ValueError, "arange: upper bound ", b,
              " and lower bound ", a, " inconsistent with step sign ", s);
-  const auto n = static_cast<std::int64_t>(std::ceil((b - a) / s));
+  const double count = std::ceil((b - a) / s);
+  KAON_CHECK(count < 0x1p63, ValueError, "arange: start ", a, ", end ", b, " and step ", s,
+             " give ", count, " elements, more than int64 can count");
+  const auto n = static_cast<std::int64_t>(count);
   Tensor<E, D> t({n});
   backend<D>::generate(t.data_ptr(), n, detail::ArangeFn<E>{a, s});
   return t;

@@ -45,7 +45,7 @@ template <class C>
 struct Remainder {
   KAON_HOST_DEVICE C operator()(C a, C b) const {
     if constexpr (std::is_integral_v<C>) {
-      if (b == 0) return 0;
+      if (b == 0 || b == C(-1)) return 0;  // 0 is refused before; x % -1 is 0, INT64_MIN too
       const C r = a % b;
       return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
     } else {

@@ -15,18 +15,18 @@ namespace detail {
 
 /// Resolves a -1 in a requested shape and checks the element count.
 inline Shape infer_shape(const char* op, const Shape& want, const Shape& have) {
-  Shape out = want;
+  Shape out = want, given = want;
   int infer = -1;
-  std::int64_t known = 1;
   for (int i = 0; i < want.size(); ++i) {
     if (want[i] == -1) {
       KAON_CHECK(infer < 0, ShapeError, op, ": only one dimension can be inferred in ", want);
       infer = i;
+      given[i] = 1;
     } else {
       KAON_CHECK(want[i] >= 0, ShapeError, op, ": invalid size ", want[i], " in shape ", want);
-      known *= want[i];
     }
   }
+  const std::int64_t known = checked_numel(op, given);
   const std::int64_t n = have.numel();
   if (infer >= 0) {
     KAON_CHECK(known != 0 && n % known == 0, ShapeError, op, ": shape ", want,
@@ -274,6 +274,7 @@ Tensor<T, D> Tensor<T, D>::expand(const Shape& want) const {
                  " to ", want, ")");
     }
   }
+  (void)detail::checked_numel("expand", shape);
   return detail::record_view<detail::ViewKind::kExpand>(*this, storage_offset(), shape, st);
 }
 

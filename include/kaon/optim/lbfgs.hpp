@@ -153,6 +153,7 @@ class LBFGS : public Optimizer<T, D> {
     return {{"lr", full<T, D>({}, static_cast<T>(o_.lr()))}};
   }
   void load_state_dict(const io::NamedTensors<T, D>& state) override {
+    io::detail::check_unique_names("LBFGS::load_state_dict", state);
     for (const auto& [key, t] : state) {
       KAON_CHECK(key == "lr" && t.numel() == 1, ValueError,
                  "LBFGS::load_state_dict: unknown entry \"", key, "\" (LBFGS saves only \"lr\")");

@@ -170,6 +170,7 @@ class OptimizerImpl : public Optimizer<T, D> {
   }
 
   void load_state_dict(const io::NamedTensors<T, D>& state) override {
+    io::detail::check_unique_names(name_, state);
     const auto params = parameters();
     std::vector<std::optional<State>> restored(params.size());
     std::vector<std::optional<double>> lrs(groups_.size());
