@@ -56,6 +56,7 @@ std::vector<std::pair<std::string, std::vector<double>>> contents(const State& s
 
 // A copy of `state` without `key`, with (key, t) appended.
 State with(State state, const std::string& key, const Tensor<double>& t) {
+  std::erase_if(state, [&](const auto& entry) { return entry.first == key; });
   state.emplace_back(key, t);
   return state;
 }
