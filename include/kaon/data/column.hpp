@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,18 @@
 #include "kaon/ops/factory.hpp"
 
 namespace kaon::data {
+namespace detail {
+/// The first name that repeats an earlier one, as (earlier index, later index), in one pass:
+/// a wide file's header of 40,000 names is checked in milliseconds, not pair by pair.
+inline std::optional<std::pair<std::size_t, std::size_t>> first_repeat(
+    const std::vector<std::string_view>& names) {
+  std::unordered_map<std::string_view, std::size_t> seen;
+  seen.reserve(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (const auto [it, fresh] = seen.emplace(names[i], i); !fresh) return std::pair{it->second, i};
+  return std::nullopt;
+}
+}  // namespace detail
 
 /// Where a column's values came from: a file (or another source's name), the column's 1-based
 /// position there, and the line of each row. Without a file, messages name rows instead.

@@ -154,12 +154,12 @@ inline DataFrame parse_csv(std::string_view text, const std::string& file = "<te
   KAON_CHECK(scanner.next(header), IOError, "read_csv: ", file,
              " is empty: expected a header row naming the columns");
   const std::size_t n = header.fields.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      KAON_CHECK(header.fields[i] != header.fields[j], IOError, "read_csv: ", file, ":",
-                 header.line, ", column ", i + 1, ": the name '", header.fields[i],
-                 "' is also column ", j + 1);
-    }
+  const auto repeat = detail::first_repeat(
+      std::vector<std::string_view>(header.fields.begin(), header.fields.end()));
+  if (repeat) {
+    const auto [j, i] = *repeat;
+    kaon::detail::raise<IOError>("read_csv: ", file, ":", header.line, ", column ", i + 1,
+                                 ": the name '", header.fields[i], "' is also column ", j + 1);
   }
 
   std::vector<std::vector<std::string>> raw(n);

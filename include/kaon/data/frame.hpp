@@ -28,15 +28,16 @@ class DataFrame {
   DataFrame() = default;
   /// A frame from columns of equal length with distinct names.
   explicit DataFrame(std::vector<Column> columns) : columns_(std::move(columns)) {
+    std::vector<std::string_view> names;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       KAON_CHECK(columns_[i].size() == columns_[0].size(), ShapeError, "DataFrame: column '",
                  columns_[i].name(), "' has ", columns_[i].size(), " rows but '",
                  columns_[0].name(), "' has ", columns_[0].size());
-      for (std::size_t j = 0; j < i; ++j) {
-        KAON_CHECK(columns_[j].name() != columns_[i].name(), ValueError,
-                   "DataFrame: two columns are named '", columns_[i].name(), "'");
-      }
+      names.push_back(columns_[i].name());
     }
+    const auto repeat = detail::first_repeat(names);
+    KAON_CHECK(!repeat, ValueError, "DataFrame: two columns are named '",
+               repeat ? names[repeat->second] : "", "'");
   }
 
   [[nodiscard]] std::int64_t rows() const { return columns_.empty() ? 0 : columns_[0].size(); }
