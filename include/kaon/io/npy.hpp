@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -63,13 +64,25 @@ inline std::string read_file(const std::string& path, const Source& src) {
   return bytes;
 }
 
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a process killed
+/// mid-save, or a full disk, leaves the previous file whole (a rename within a folder is atomic).
 inline void write_file(const std::string& path, std::string_view bytes, const Source& src) {
+  const std::string temp = path + ".kaon-tmp-" + std::to_string(std::random_device{}());
   errno = 0;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
   if (!out) src.fail("cannot open the file for writing: ", errno_message(errno));
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.close();
-  if (!out) src.fail("write error after opening the file (disk full?)");
+  std::error_code ec;
+  if (!out) {
+    std::filesystem::remove(temp, ec);
+    src.fail("write error after opening the file (disk full?)");
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    src.fail("cannot replace the file with the one written: ", ec.message());
+  }
 }
 
 /// A U stored little-endian at p (p need not be aligned).
