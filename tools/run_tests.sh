@@ -110,7 +110,7 @@ cmake -S "$repo_root" -B "$sanitize_dir" -G "$generator" \
 kaon_log "Stage 2: building"
 cmake --build "$sanitize_dir" -j "$jobs"
 kaon_log "Stage 2: testing"
-ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
+ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}" \
 UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
   ctest --test-dir "$sanitize_dir" --output-on-failure -j "$jobs" --label-exclude packaging \
   2>&1 | tee "$sanitize_dir/ctest.log"

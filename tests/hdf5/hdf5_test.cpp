@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <kaon/data/hdf5.hpp>
 #include <kaon/kaon.hpp>
 #include <random>
@@ -270,4 +271,38 @@ TEST_CASE(
   H5Eget_auto2(H5E_DEFAULT, &func_after, &data_after);
   const bool restored = func_after == func_before && data_after == data_before;
   CHECK(restored);
+}
+
+TEST_CASE("A file whose compound field lies outside its record is an IOError, not a crash",
+          "[data][hdf5]") {
+  // The outside reliability run's crash (issue 28, row 4): a field offset patched past the
+  // record made H5Dread copy out of bounds. kaon checks every field against the record first.
+  struct Record {
+    float pt;
+    double mass;
+  };
+  const kaon_test::TempDir dir("kaon-hdf5-corrupt");
+  const auto path = dir.file("corrupt.h5");
+  {
+    Id file(H5Fcreate(path.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    Id type(H5Tcreate(H5T_COMPOUND, sizeof(Record)), H5Tclose);
+    H5Tinsert(type.id, "pt", offsetof(Record, pt), H5T_NATIVE_FLOAT);
+    H5Tinsert(type.id, "zzzz_mass", offsetof(Record, mass), H5T_NATIVE_DOUBLE);
+    write_records(file.id, "Events", type.id, type.id,
+                  std::vector<Record>{{1.0f, 2.0}, {3.0f, 4.0}});
+  }
+  REQUIRE(kaon::data::read_hdf5(path, "Events").rows() == 2);
+  // The datatype message stores a member's name, NUL-padded to 8 bytes, then its 4-byte offset.
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const auto at = bytes.find("zzzz_mass");
+  REQUIRE(at != std::string::npos);
+  REQUIRE(bytes[at + 16] == 8);  // offsetof(Record, mass)
+  bytes[at + 19] = 0x7f;         // offset 0x7f000008
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  CHECK_THROWS_WITH(kaon::data::read_hdf5(path, "Events"),
+                    Contains("corrupt.h5': dataset 'Events', field 'zzzz_mass' (2 of 2) of 8 bytes "
+                             "at offset 2130706440 does not lie inside its 16-byte record"));
+  CHECK_THROWS_AS(kaon::data::hdf5_fields(path, "Events"), kaon::IOError);
 }

@@ -14,9 +14,12 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <new>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -126,13 +129,32 @@ class H5Table {
     H5Sget_simple_extent_dims(space_.get(), &rows, nullptr);
     rows_ = static_cast<std::int64_t>(rows);
     const int n = H5Tget_nmembers(type_.get());
+    KAON_CHECK(n >= 0, IOError, op, ": '", file, "': cannot read the fields of dataset '", dataset,
+               "'");
+    // What the file says about its records is checked before HDF5 is asked to convert them: a
+    // field that lies outside the record (a corrupt file) made H5Dread read out of bounds.
+    const std::size_t record = H5Tget_size(type_.get());
+    KAON_CHECK(record > 0, IOError, op, ": '", file, "': dataset '", dataset,
+               "' has records of size 0");
     for (int i = 0; i < n; ++i) {
       char* name = H5Tget_member_name(type_.get(), static_cast<unsigned>(i));
       KAON_CHECK(name != nullptr, IOError, op, ": '", file, "': cannot read the name of field ",
                  i + 1, " of dataset '", dataset, "'");
       fields_.emplace_back(name);
       H5free_memory(name);
+      const std::size_t offset = H5Tget_member_offset(type_.get(), static_cast<unsigned>(i));
+      const H5Handle member(H5Tget_member_type(type_.get(), static_cast<unsigned>(i)), H5Tclose);
+      const std::size_t size = member.valid() ? H5Tget_size(member.get()) : 0;
+      KAON_CHECK(size > 0 && offset <= record && size <= record - offset, IOError, op, ": '", file,
+                 "': dataset '", dataset, "', field '", fields_.back(), "' (", i + 1, " of ", n,
+                 ") of ", size, " bytes at offset ", offset, " does not lie inside its ", record,
+                 "-byte record: the file is corrupt");
     }
+    // Rows times the bytes kaon holds per row (a double per field) must be allocatable.
+    const auto per_row = static_cast<std::size_t>(std::max(n, 1)) * sizeof(double);
+    KAON_CHECK(rows <= std::numeric_limits<std::size_t>::max() / 4 / per_row, IOError, op, ": '",
+               file, "': dataset '", dataset, "' claims ", rows,
+               " rows, more than memory can hold");
   }
 
   [[nodiscard]] hid_t dataset() const { return dataset_.get(); }
@@ -182,7 +204,13 @@ inline DataFrame read_hdf5(const std::filesystem::path& file, const std::string&
         "', cannot convert field '", fields[i], "' to double");
   }
   const auto rows = static_cast<std::size_t>(table.rows());
-  std::vector<double> records(rows * n);
+  std::vector<double> records;
+  try {
+    records.resize(rows * n);
+  } catch (const std::bad_alloc&) {
+    kaon::detail::raise<IOError>("read_hdf5: '", file.string(), "': dataset '", dataset, "' has ",
+                                 rows, " rows of ", n, " fields: out of memory reading them");
+  }
   if (rows > 0) {
     KAON_CHECK(
         H5Dread(table.dataset(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, records.data()) >= 0,
