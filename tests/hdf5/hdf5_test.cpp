@@ -306,3 +306,31 @@ TEST_CASE("A file whose compound field lies outside its record is an IOError, no
                              "at offset 2130706440 does not lie inside its 16-byte record"));
   CHECK_THROWS_AS(kaon::data::hdf5_fields(path, "Events"), kaon::IOError);
 }
+
+// Under AddressSanitizer a failed operator new aborts instead of throwing, so this runs in the
+// plain build only.
+#ifndef __SANITIZE_ADDRESS__
+TEST_CASE("A dataset claiming 2^40 rows is an IOError naming its size, not std::bad_alloc",
+          "[data][hdf5]") {
+  // Issue 28, row 5: the rows are declared, never written, so the file stays small.
+  struct Record {
+    float pt;
+    double mass;
+  };
+  const kaon_test::TempDir dir("kaon-hdf5-huge");
+  const auto path = dir.file("huge.h5");
+  {
+    Id file(H5Fcreate(path.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    Id type(H5Tcreate(H5T_COMPOUND, sizeof(Record)), H5Tclose);
+    H5Tinsert(type.id, "pt", offsetof(Record, pt), H5T_NATIVE_FLOAT);
+    H5Tinsert(type.id, "mass", offsetof(Record, mass), H5T_NATIVE_DOUBLE);
+    const hsize_t rows = hsize_t{1} << 40;
+    Id space(H5Screate_simple(1, &rows, nullptr), H5Sclose);
+    Id set(H5Dcreate2(file.id, "Events", type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+           H5Dclose);
+  }
+  CHECK_THROWS_WITH(kaon::data::read_hdf5(path, "Events"),
+                    Contains("huge.h5': dataset 'Events' has 1099511627776 rows of 2 fields: out "
+                             "of memory"));
+}
+#endif
