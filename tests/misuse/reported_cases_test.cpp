@@ -86,6 +86,7 @@ TEST_CASE("Row 6: a state dict with a bad key or a bad learning rate is refused"
 }
 
 TEST_CASE("Row 7: a CSV value outside int64's range read as int64 is an error", "[misuse][data]") {
+  using namespace reported_cases_test;
   const kaon_test::TempDir dir("kaon-misuse");
   const auto path = dir.file("big.csv").string();
   std::ofstream(path) << "a,b\n1,3\n2,inf\n3,1e300\n";
@@ -99,6 +100,7 @@ TEST_CASE("Row 7: a CSV value outside int64's range read as int64 is an error", 
 
 TEST_CASE("Row 8: a CSV header of 40,000 columns is read, and a repeated name found, in one pass",
           "[misuse][data]") {
+  using namespace reported_cases_test;
   std::string header, row;
   for (int c = 0; c < 40000; ++c) {
     header += (c ? ",c" : "c") + std::to_string(c);
@@ -142,6 +144,7 @@ TEST_CASE("Row 10: integer remainder and fmod by zero are errors, as PyTorch's",
 
 TEST_CASE("Row 11: binary_cross_entropy refuses probabilities outside [0, 1] and NaN",
           "[misuse][nn]") {
+  using namespace reported_cases_test;
   namespace F = kaon::nn::functional;
   const auto target = kaon::tensor({1.0f, 0.0f});
   CHECK_THROWS_WITH(F::binary_cross_entropy(kaon::tensor({1.5f, 0.5f}), target),

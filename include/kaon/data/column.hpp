@@ -208,9 +208,11 @@ class Column {
     const double v = numbers_[checked(row)];
     KAON_CHECK(!std::isnan(v), ValueError, "to_tensor: column '", name_,
                "' has a missing value at ", where(row), "; call dropna() first");
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-      KAON_CHECK(std::isfinite(v) && v >= -0x1p63 && v < 0x1p63, ValueError, "to_tensor: column '",
-                 name_, "' value ", v, " at ", where(row), " is outside int64's range");
+    if constexpr (std::is_integral_v<T>) {
+      if constexpr (!std::is_same_v<T, bool>)
+        KAON_CHECK(std::isfinite(v) && v >= -0x1p63 && v < 0x1p63, ValueError,
+                   "to_tensor: column '", name_, "' value ", v, " at ", where(row),
+                   " is outside int64's range");
       KAON_CHECK(v == std::floor(v), ValueError, "to_tensor: column '", name_, "' value ", v,
                  " at ", where(row), " is not an integer");
     }

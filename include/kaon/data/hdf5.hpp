@@ -204,25 +204,26 @@ inline DataFrame read_hdf5(const std::filesystem::path& file, const std::string&
         "', cannot convert field '", fields[i], "' to double");
   }
   const auto rows = static_cast<std::size_t>(table.rows());
-  std::vector<double> records;
+  // The records, then one column per field: memory for twice the table, and a failure to get it
+  // is an IOError naming the dataset's size.
+  std::vector<Column> columns;
   try {
-    records.resize(rows * n);
+    std::vector<double> records(rows * n);
+    if (rows > 0) {
+      KAON_CHECK(H5Dread(table.dataset(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                         records.data()) >= 0,
+                 IOError, "read_hdf5: '", file.string(), "': cannot read dataset '", dataset, "'");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<double> values(rows);
+      for (std::size_t r = 0; r < rows; ++r) values[r] = records[r * n + i];
+      columns.emplace_back(
+          fields[i], std::move(values),
+          Origin{file.string() + ":" + dataset, static_cast<std::int64_t>(i + 1), {}});
+    }
   } catch (const std::bad_alloc&) {
     kaon::detail::raise<IOError>("read_hdf5: '", file.string(), "': dataset '", dataset, "' has ",
                                  rows, " rows of ", n, " fields: out of memory reading them");
-  }
-  if (rows > 0) {
-    KAON_CHECK(
-        H5Dread(table.dataset(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, records.data()) >= 0,
-        IOError, "read_hdf5: '", file.string(), "': cannot read dataset '", dataset, "'");
-  }
-  std::vector<Column> columns;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<double> values(rows);
-    for (std::size_t r = 0; r < rows; ++r) values[r] = records[r * n + i];
-    columns.emplace_back(
-        fields[i], std::move(values),
-        Origin{file.string() + ":" + dataset, static_cast<std::int64_t>(i + 1), {}});
   }
   return DataFrame(std::move(columns));
 }

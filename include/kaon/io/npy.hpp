@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -64,10 +66,24 @@ inline std::string read_file(const std::string& path, const Source& src) {
   return bytes;
 }
 
+/// A name for a temporary file beside `path`, unlikely to be another writer's.
+inline std::string temp_name(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  unsigned salt = counter++;
+  try {
+    salt ^= std::random_device{}();
+  } catch (const std::exception&) {  // no entropy source: the counter and the clock then
+    salt ^= static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  return path + ".kaon-tmp-" + std::to_string(salt);
+}
+
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a process killed
 /// mid-save, or a full disk, leaves the previous file whole (a rename within a folder is atomic).
+/// A killed save can leave its `.kaon-tmp-*` file behind. The data is not fsync'ed, so the promise
+/// covers a killed process, not a power cut; a symbolic link at `path` is replaced, not followed.
 inline void write_file(const std::string& path, std::string_view bytes, const Source& src) {
-  const std::string temp = path + ".kaon-tmp-" + std::to_string(std::random_device{}());
+  const std::string temp = temp_name(path);
   errno = 0;
   std::ofstream out(temp, std::ios::binary | std::ios::trunc);
   if (!out) src.fail("cannot open the file for writing: ", errno_message(errno));

@@ -42,7 +42,9 @@ Tensor<T, D> batch_norm(const Tensor<T, D>& x, const Tensor<T, D>& running_mean,
   check_channels(running_var, "running_var");
   check_channels(weight, "weight");
   check_channels(bias, "bias");
-  KAON_CHECK(training || (running_mean.defined() && running_var.defined()), ValueError,
+  KAON_CHECK(running_mean.defined() == running_var.defined(), ValueError,
+             "batch_norm: give both running_mean and running_var, or neither");
+  KAON_CHECK(training || running_mean.defined(), ValueError,
              "batch_norm: eval mode needs running_mean and running_var");
   // A channel's values: over N for (N, C), over N and L for (N, C, L).
   const Shape per_channel = x.dim() == 2 ? Shape{1, channels} : Shape{1, channels, 1};

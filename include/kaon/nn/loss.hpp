@@ -154,6 +154,7 @@ Tensor<T, D> binary_cross_entropy(const Tensor<T, D>& input, const Tensor<T, D>&
                                   Reduction reduction = Reduction::Mean) {
   detail::check_same_shape("binary_cross_entropy", input, target);
   if (input.numel() > 0) {  // a NaN makes min or max NaN, which fails the check too
+    NoGradGuard no_grad;
     const double lo = input.min().template item<double>(), hi = input.max().template item<double>();
     KAON_CHECK(lo >= 0 && hi <= 1, ValueError,
                "binary_cross_entropy: all elements of input should be between 0 and 1 (input of "

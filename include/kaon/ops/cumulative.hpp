@@ -119,7 +119,9 @@ struct Cumprod : autograd::Function<Cumprod> {
     const auto x = ctx.template saved<T>(0), y = ctx.template saved<T>(1);
     if (!autograd::GradMode::is_enabled()) return {detail::cumprod_grad(x, g[0], d)};
     KAON_CHECK(!(x == 0).any().item(), Error,
-               "cumprod: the second derivative of cumprod through a zero element is not supported");
+               "cumprod: a differentiable gradient (create_graph) of cumprod through a zero "
+               "element is not "
+               "supported");
     return {Cumsum::from_end(g[0] * y, d) / x};
   }
 };
