@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Random factories drawing from the default generator (kaon::manual_seed): rand, randn,
-// randint, randperm and their _like forms.
+// randint, randperm and their _like forms; get_rng_state and set_rng_state, to resume it.
 #pragma once
 
 #include <numeric>
@@ -34,6 +34,26 @@ Tensor<T, D> draw(const Shape& shape, Fn fn) {
   return t;
 }
 }  // namespace detail
+
+/// The default generator's state, as torch.get_rng_state(): its seed and the next unused
+/// counter, as the bits of an int64 tensor of 2. set_rng_state(state) resumes the stream exactly
+/// there, so a checkpoint that saves it continues with the same draws.
+template <class D = cpu>
+Tensor<std::int64_t, D> get_rng_state() {
+  const auto& g = detail::default_generator();
+  return from_vector<std::int64_t, D>(
+      {static_cast<std::int64_t>(g.seed.load()), static_cast<std::int64_t>(g.offset.load())});
+}
+/// Restores what get_rng_state() gave: a ValueError for a tensor that is not of shape [2].
+template <class D>
+void set_rng_state(const Tensor<std::int64_t, D>& state) {
+  KAON_CHECK(state.defined() && state.shape() == Shape{2}, ValueError,
+             "set_rng_state: expected the int64 tensor of shape [2] that get_rng_state gives, got ",
+             state.defined() ? state.shape() : Shape{});
+  const auto v = state.to_vector();
+  detail::default_generator().seed = static_cast<std::uint64_t>(v[0]);
+  detail::default_generator().offset = static_cast<std::uint64_t>(v[1]);
+}
 
 /// Uniform samples in [0, 1): kaon::rand({100, 1}), kaon::rand<double>({3}).
 template <Element T = float, class D = cpu>

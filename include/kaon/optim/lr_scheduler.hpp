@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kaon/optim/optimizer.hpp"
+#include "kaon/optim/scheduler_state.hpp"
 
 namespace kaon::optim {
 namespace detail {
@@ -39,6 +40,21 @@ class EpochScheduler {
   [[nodiscard]] std::vector<double> get_last_lr() const { return group_lrs(opt_); }
   /// Epochs stepped since construction (PyTorch's last_epoch).
   [[nodiscard]] std::int64_t last_epoch() const { return last_epoch_; }
+
+  /// last_epoch and each group's base rate, as PyTorch's state_dict(); the rates in use are in
+  /// the optimiser's state_dict. Save both to resume: `io::save_npz(path, sched.state_dict())`.
+  [[nodiscard]] io::NamedTensors<double> state_dict() const {
+    return {{"last_epoch", full<double>(Shape{}, static_cast<double>(last_epoch_))},
+            {"base_lrs", from_vector<double>(base_lrs_)}};
+  }
+  /// Restores what state_dict() saved, for an optimiser with as many groups; checks it all first.
+  void load_state_dict(const io::NamedTensors<double>& state) {
+    const auto groups = static_cast<std::int64_t>(base_lrs_.size());
+    const SchedulerState s("lr_scheduler", state, {{"last_epoch"}, {"base_lrs", groups}});
+    const auto epoch = s.count("last_epoch", 0);
+    base_lrs_ = s.values("base_lrs");
+    last_epoch_ = epoch;
+  }
 
  protected:
   explicit EpochScheduler(Optimizer<T, D>& opt) : opt_(opt), base_lrs_(group_lrs(opt)) {}

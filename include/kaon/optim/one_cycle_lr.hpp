@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "kaon/optim/lr_scheduler.hpp"
 #include "kaon/optim/optimizer.hpp"
+#include "kaon/optim/scheduler_state.hpp"
 
 namespace kaon::optim {
 
@@ -54,6 +56,38 @@ class OneCycleLR {
     ++last_epoch_;
     KAON_CHECK(last_epoch_ <= total_steps_, ValueError, "OneCycleLR: tried to step ",
                last_epoch_ + 1, " times; the specified number of total steps is ", total_steps_);
+    apply();
+  }
+  /// The step count (last_epoch), as PyTorch's state_dict(); the schedule is fixed by the
+  /// constructor's arguments.
+  [[nodiscard]] io::NamedTensors<double> state_dict() const {
+    return {{"last_epoch", full<double>(Shape{}, static_cast<double>(last_epoch_))}};
+  }
+  /// Restores the step count and sets that step's rate and momentum on the optimiser (its
+  /// state_dict keeps the rate but not the momentum).
+  void load_state_dict(const io::NamedTensors<double>& state) {
+    const detail::SchedulerState s("OneCycleLR", state, {{"last_epoch"}});
+    const auto epoch = s.count("last_epoch", 0);
+    KAON_CHECK(epoch <= total_steps_, ValueError, "OneCycleLR: load_state_dict: last_epoch ", epoch,
+               " is past total_steps ", total_steps_);
+    last_epoch_ = epoch;
+    apply();
+  }
+  /// Each group's learning rate, as PyTorch's get_last_lr().
+  [[nodiscard]] std::vector<double> get_last_lr() const { return detail::group_lrs(opt_); }
+  /// Steps taken since construction (PyTorch's last_epoch).
+  [[nodiscard]] std::int64_t last_epoch() const { return last_epoch_; }
+
+ private:
+  struct Levels {
+    double lr, momentum;
+  };
+  struct Phase {
+    double end_step;
+    Levels from, to;
+  };
+  /// Sets the rate (and momentum) of step last_epoch_ on every group.
+  void apply() {
     const auto now = static_cast<double>(last_epoch_);
     double start_step = 0;
     for (std::size_t i = 0; i < phases_.size(); ++i) {
@@ -72,23 +106,6 @@ class OneCycleLR {
       start_step = p.end_step;
     }
   }
-  /// Each group's learning rate, as PyTorch's get_last_lr().
-  [[nodiscard]] std::vector<double> get_last_lr() const {
-    std::vector<double> lrs;
-    for (std::size_t g = 0; g < opt_.num_param_groups(); ++g) lrs.push_back(opt_.lr(g));
-    return lrs;
-  }
-  /// Steps taken since construction (PyTorch's last_epoch).
-  [[nodiscard]] std::int64_t last_epoch() const { return last_epoch_; }
-
- private:
-  struct Levels {
-    double lr, momentum;
-  };
-  struct Phase {
-    double end_step;
-    Levels from, to;
-  };
   [[nodiscard]] double anneal(double start, double end, double pct) const {
     if (cosine_) return end + (start - end) / 2.0 * (std::cos(std::numbers::pi * pct) + 1);
     return (end - start) * pct + start;

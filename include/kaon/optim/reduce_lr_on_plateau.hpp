@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -77,6 +78,26 @@ class ReduceLROnPlateau {
   }
   /// Each group's learning rate.
   [[nodiscard]] std::vector<double> get_last_lr() const { return detail::group_lrs(opt_); }
+
+  /// The best metric so far and the two counters, as PyTorch's state_dict() (the rates are in
+  /// the optimiser's).
+  [[nodiscard]] io::NamedTensors<double> state_dict() const {
+    return {{"best", full<double>(Shape{}, best_)},
+            {"num_bad_epochs", full<double>(Shape{}, static_cast<double>(bad_epochs_))},
+            {"cooldown_counter", full<double>(Shape{}, static_cast<double>(cooldown_counter_))}};
+  }
+  /// Restores what state_dict() saved; checks it all first.
+  void load_state_dict(const io::NamedTensors<double>& state) {
+    const detail::SchedulerState s("ReduceLROnPlateau", state,
+                                   {{"best"}, {"num_bad_epochs"}, {"cooldown_counter"}});
+    const auto bad = s.count("num_bad_epochs", 0), cooldown = s.count("cooldown_counter", 0);
+    const double best = s.value("best");
+    KAON_CHECK(!std::isnan(best), ValueError,
+               "ReduceLROnPlateau: load_state_dict: \"best\" is NaN");
+    best_ = best;
+    bad_epochs_ = bad;
+    cooldown_counter_ = cooldown;
+  }
 
  private:
   bool better(double a) const {
