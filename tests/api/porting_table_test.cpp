@@ -1036,4 +1036,14 @@ TEST_CASE("porting table: names added in this change", "[api][porting]") {
   REQUIRE(sched.get_last_lr()[0] == Approx(0.1 / 25));
   for (int i = 0; i < 2; ++i) sched.step();
   REQUIRE(sched.get_last_lr()[0] == Approx(0.1));
+  const auto ssd = sched.state_dict();
+  sched.load_state_dict(ssd);
+  REQUIRE(sched.last_epoch() == 2);
+  REQUIRE(opt.momentum().has_value());
+  opt.set_momentum(0, 0.9);
+  REQUIRE(opt.momentum().value() == 0.9);
+  const auto rng = kaon::get_rng_state();
+  const auto draw = kaon::rand({2}).to_vector();
+  kaon::set_rng_state(rng);
+  REQUIRE(kaon::rand({2}).to_vector() == draw);
 }
