@@ -82,8 +82,11 @@ class Shape {
     --rank_;
   }
 
-  /// Product of the sizes (1 for a 0-d shape).
+  /// Product of the sizes (1 for a 0-d shape). A zero size makes it 0 before any product is
+  /// formed, so [2^40, 2^40, 0] is 0, not an overflow; tensors check the rest (checked_numel).
   [[nodiscard]] std::int64_t numel() const {
+    for (auto v : *this)
+      if (v == 0) return 0;
     std::int64_t n = 1;
     for (auto v : *this) n *= v;
     return n;
