@@ -204,6 +204,9 @@ template <class T, class D>
 void backward(const std::vector<Tensor<T, D>>& outputs,
               const std::vector<Tensor<T, D>>& grad_outputs = {}, bool retain_graph = false,
               bool create_graph = false) {
+  KAON_CHECK(grad_outputs.empty() || grad_outputs.size() == outputs.size(), ValueError,
+             "backward: got ", grad_outputs.size(), " grad_outputs for ", outputs.size(),
+             " outputs");
   std::vector<detail::Root<D>> roots;
   for (std::size_t i = 0; i < outputs.size(); ++i)
     roots.push_back(

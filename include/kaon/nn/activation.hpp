@@ -55,12 +55,14 @@ Tensor<T, D> silu(const Tensor<T, D>& x) {
 /// exp(x) / sum(exp(x)) along dim, computed after subtracting the max for stability.
 template <class T, class D>
 Tensor<T, D> softmax(const Tensor<T, D>& x, std::int64_t dim) {
+  (void)kaon::detail::wrap_dim(dim, x.dim(), "softmax");
   const auto e = exp(x - x.max(dim, true).values.detach());
   return e / e.sum(dim, true);
 }
 /// log(softmax(x)) along dim, as x - max - log(sum(exp(x - max))).
 template <class T, class D>
 Tensor<T, D> log_softmax(const Tensor<T, D>& x, std::int64_t dim) {
+  (void)kaon::detail::wrap_dim(dim, x.dim(), "log_softmax");
   const auto shifted = x - x.max(dim, true).values.detach();
   return shifted - log(exp(shifted).sum(dim, true));
 }

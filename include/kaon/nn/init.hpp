@@ -18,6 +18,7 @@ namespace kaon::nn::init {
 /// Fills t with U[a, b).
 template <class T, class D>
 Tensor<T, D>& uniform_(Tensor<T, D>& t, double a = 0, double b = 1) {
+  KAON_CHECK(a <= b, ValueError, "uniform_: expects a <= b, got a = ", a, " and b = ", b);
   NoGradGuard no_grad;
   t.copy_(rand<T, D>(t.shape()) * static_cast<T>(b - a) + static_cast<T>(a));
   return t;
@@ -25,6 +26,7 @@ Tensor<T, D>& uniform_(Tensor<T, D>& t, double a = 0, double b = 1) {
 /// Fills t with N(mean, std^2).
 template <class T, class D>
 Tensor<T, D>& normal_(Tensor<T, D>& t, double mean = 0, double std = 1) {
+  KAON_CHECK(std >= 0, ValueError, "normal_: expects std >= 0, got ", std);
   NoGradGuard no_grad;
   t.copy_(randn<T, D>(t.shape()) * static_cast<T>(std) + static_cast<T>(mean));
   return t;

@@ -48,7 +48,7 @@ class LayerNorm : public Module<T, D> {
   explicit LayerNorm(Shape normalized_shape, double eps = 1e-5, bool elementwise_affine = true)
       : Module<T, D>("LayerNorm"), normalized_shape(normalized_shape), eps(eps) {
     KAON_CHECK(normalized_shape.size() >= 1, ValueError,
-               "LayerNorm: normalized_shape must have at least one dim");
+               "LayerNorm: normalized_shape must have at least one dim, got ", normalized_shape);
     if (elementwise_affine) {
       weight = this->register_parameter("weight", empty<T, D>(normalized_shape));
       bias = this->register_parameter("bias", empty<T, D>(normalized_shape));

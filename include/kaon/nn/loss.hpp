@@ -35,6 +35,25 @@ void check_same_shape(const char* op, const A& input, const B& target) {
   KAON_CHECK(input.shape() == target.shape(), ShapeError, op, ": input of shape ", input.shape(),
              " and target of shape ", target.shape(), " differ");
 }
+/// Scores [N, C], int64 class targets [N] in [0, C) and class weights [C] (or none).
+template <class T, class D>
+void check_class_targets(const char* op, const Tensor<T, D>& input,
+                         const Tensor<std::int64_t, D>& target, const Tensor<T, D>& weight) {
+  KAON_CHECK(input.dim() == 2 && target.dim() == 1 && target.size(0) == input.size(0), ShapeError,
+             op, ": expected input [N, C] and target [N], got ", input.shape(), " and ",
+             target.shape());
+  const std::int64_t C = input.size(1);
+  if (target.numel() > 0) {
+    const std::int64_t lo = target.min().item(), hi = target.max().item();
+    KAON_CHECK(lo >= 0 && hi < C, IndexError, op, ": target ", lo < 0 ? lo : hi,
+               " is out of range for ", C, " classes (shape ", input.shape(), ")");
+  }
+  // Not weight.shape() == Shape{C}: GCC 12 at -O3 warns that the temporary may be used
+  // uninitialized (-Wmaybe-uninitialized, a false positive) in every program that calls this.
+  KAON_CHECK(!weight.defined() || (weight.dim() == 1 && weight.size(0) == C), ShapeError, op,
+             ": weight of shape ", weight.defined() ? weight.shape() : Shape{}, " for ", C,
+             " classes");
+}
 }  // namespace detail
 
 namespace ops {
@@ -181,18 +200,7 @@ Tensor<T, D> binary_cross_entropy_with_logits(const Tensor<T, D>& input, const T
 template <class T, class D>
 Tensor<T, D> nll_loss(const Tensor<T, D>& input, const Tensor<std::int64_t, D>& target,
                       const Tensor<T, D>& weight = {}, Reduction reduction = Reduction::Mean) {
-  KAON_CHECK(input.dim() == 2 && target.dim() == 1 && target.size(0) == input.size(0), ShapeError,
-             "nll_loss: expected input [N, C] and target [N], got ", input.shape(), " and ",
-             target.shape());
-  const std::int64_t C = input.size(1);
-  KAON_CHECK(target.numel() == 0 || (target.min().item() >= 0 && target.max().item() < C),
-             IndexError, "nll_loss: target out of range for ", C, " classes (shape ", input.shape(),
-             ")");
-  // Not weight.shape() == Shape{C}: GCC 12 at -O3 warns that the temporary may be used
-  // uninitialized (-Wmaybe-uninitialized, a false positive) in every program that calls this.
-  KAON_CHECK(!weight.defined() || (weight.dim() == 1 && weight.size(0) == C), ShapeError,
-             "nll_loss: weight of shape ", weight.defined() ? weight.shape() : Shape{}, " for ", C,
-             " classes");
+  detail::check_class_targets("nll_loss", input, target, weight);
   const auto picked = gather(input, 1, target.unsqueeze(1)).squeeze(1);
   if (!weight.defined()) return detail::reduce(-picked, reduction);
   const auto w = weight.index_select(0, target);
@@ -204,6 +212,7 @@ Tensor<T, D> nll_loss(const Tensor<T, D>& input, const Tensor<std::int64_t, D>& 
 template <class T, class D>
 Tensor<T, D> cross_entropy(const Tensor<T, D>& input, const Tensor<std::int64_t, D>& target,
                            const Tensor<T, D>& weight = {}, Reduction reduction = Reduction::Mean) {
+  detail::check_class_targets("cross_entropy", input, target, weight);
   return nll_loss(log_softmax(input, 1), target, weight, reduction);
 }
 /// Cross entropy against class probabilities [N, C]: -sum_c w_c p_c log_softmax(x)_c.

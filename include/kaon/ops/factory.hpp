@@ -57,6 +57,15 @@ struct EyeFn {
   }
 };
 
+/// A tensor of this shape filled with `value`; a bad shape is an error that names `op`.
+template <Element T, class D>
+Tensor<T, D> filled(const char* op, const Shape& shape, T value) {
+  (void)checked_numel(op, shape);
+  Tensor<T, D> t(shape);
+  t.fill_(value);
+  return t;
+}
+
 }  // namespace detail
 
 /// An uninitialised tensor of this shape.
@@ -67,18 +76,16 @@ Tensor<T, D> empty(const Shape& shape) {
 /// A tensor of this shape filled with `value`.
 template <Element T = float, class D = cpu>
 Tensor<T, D> full(const Shape& shape, T value) {
-  Tensor<T, D> t(shape);
-  t.fill_(value);
-  return t;
+  return detail::filled<T, D>("full", shape, value);
 }
 /// A tensor of zeros / ones: kaon::zeros({2, 3}), kaon::ones<double>({4}).
 template <Element T = float, class D = cpu>
 Tensor<T, D> zeros(const Shape& shape) {
-  return full<T, D>(shape, T(0));
+  return detail::filled<T, D>("zeros", shape, T(0));
 }
 template <Element T = float, class D = cpu>
 Tensor<T, D> ones(const Shape& shape) {
-  return full<T, D>(shape, T(1));
+  return detail::filled<T, D>("ones", shape, T(1));
 }
 /// Same shape, element type and device as x.
 template <class T, class D>
@@ -149,8 +156,9 @@ Tensor<T, D> linspace(double start, double end, std::int64_t steps) {
 /// The n x m identity matrix (m = n by default).
 template <Element T = float, class D = cpu>
 Tensor<T, D> eye(std::int64_t n, std::int64_t m = -1) {
-  if (m < 0) m = n;
   KAON_CHECK(n >= 0, ValueError, "eye: n must be non-negative, got ", n);
+  KAON_CHECK(m >= -1, ValueError, "eye: m must be non-negative (or -1 for m = n), got ", m);
+  if (m < 0) m = n;
   Tensor<T, D> t({n, m});
   backend<D>::generate(t.data_ptr(), n * m, detail::EyeFn<T>{std::max<std::int64_t>(m, 1)});
   return t;

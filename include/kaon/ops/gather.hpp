@@ -17,8 +17,10 @@ void check_gather_index(const char* op, const Tensor<T, D>& x, int d,
   KAON_CHECK(ok, ShapeError, op, ": index of shape ", index.shape(),
              " does not match the input's shape ", x.shape(), " outside dim ", d);
   const std::int64_t n = x.dim() == 0 ? 1 : x.size(d);
-  KAON_CHECK(index.numel() == 0 || (index.min().item() >= 0 && index.max().item() < n), IndexError,
-             op, ": index out of range for dim ", d, " of size ", n, " (shape ", x.shape(), ")");
+  if (index.numel() == 0) return;
+  const std::int64_t lo = index.min().item(), hi = index.max().item();
+  KAON_CHECK(lo >= 0 && hi < n, IndexError, op, ": index ", lo < 0 ? lo : hi,
+             " is out of range for dim ", d, " of size ", n, " (shape ", x.shape(), ")");
 }
 }  // namespace detail
 

@@ -102,6 +102,7 @@ Tensor<T, D>& Tensor<T, D>::index_put_(const Tensor<bool, D>& mask, const Tensor
 template <Element T, class D>
 Tensor<T, D>& Tensor<T, D>::masked_fill_(const Tensor<bool, D>& mask, double value) {
   detail::check_not_recorded("masked_fill_", *this);
+  detail::check_broadcasts_to("masked_fill_", mask.shape(), shape());
   return copy_(masked_fill(mask, value));
 }
 

@@ -25,7 +25,8 @@ std::vector<T> permutation(std::int64_t n, std::uint64_t seed, std::uint64_t off
 }
 
 template <class T, class D, class Fn>
-Tensor<T, D> draw(const Shape& shape, Fn fn) {
+Tensor<T, D> draw(const char* op, const Shape& shape, Fn fn) {
+  (void)checked_numel(op, shape);
   Tensor<T, D> t(shape);
   const auto n = t.numel();
   fn.seed = default_generator().seed;
@@ -59,13 +60,13 @@ void set_rng_state(const Tensor<std::int64_t, D>& state) {
 template <Element T = float, class D = cpu>
 Tensor<T, D> rand(const Shape& shape) {
   static_assert(is_floating_v<T>, "rand: element type must be float or double");
-  return detail::draw<T, D>(shape, detail::UniformFn<T>{0, 0, T(0), T(1)});
+  return detail::draw<T, D>("rand", shape, detail::UniformFn<T>{0, 0, T(0), T(1)});
 }
 /// Standard normal samples.
 template <Element T = float, class D = cpu>
 Tensor<T, D> randn(const Shape& shape) {
   static_assert(is_floating_v<T>, "randn: element type must be float or double");
-  return detail::draw<T, D>(shape, detail::NormalFn<T>{0, 0, T(0), T(1)});
+  return detail::draw<T, D>("randn", shape, detail::NormalFn<T>{0, 0, T(0), T(1)});
 }
 template <class T, class D>
 Tensor<T, D> rand_like(const Tensor<T, D>& x) {
@@ -81,7 +82,7 @@ template <Element T = std::int64_t, class D = cpu>
 Tensor<T, D> randint(std::int64_t low, std::int64_t high, const Shape& shape) {
   KAON_CHECK(low < high, ValueError, "randint: expected low < high, got low = ", low,
              " and high = ", high);
-  return detail::draw<std::int64_t, D>(shape, detail::RandintFn{0, 0, low, high})
+  return detail::draw<std::int64_t, D>("randint", shape, detail::RandintFn{0, 0, low, high})
       .template cast<T>();
 }
 /// Integers uniform in [0, high).

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <type_traits>
 
 #include "kaon/autograd/function.hpp"
 #include "kaon/ops/binary.hpp"
@@ -216,7 +217,7 @@ Tensor<T, D> mean(const Tensor<T, D>& x) {
 template <class T, class D>
 Tensor<T, D> mean(const Tensor<T, D>& x, Dim dim, bool keepdim = false) {
   static_assert(is_floating_v<T>, "mean: input must be float or double; convert with to<float>()");
-  const std::int64_t n = x.dim() == 0 ? 1 : x.size(dim);
+  const std::int64_t n = x.dim() == 0 ? 1 : x.size(detail::wrap_dim(dim, x.dim(), "mean"));
   return sum(x, dim, keepdim) / static_cast<T>(n);
 }
 
@@ -232,7 +233,7 @@ Tensor<T, D> var(const Tensor<T, D>& x, Correction correction) {
 template <class T, class D>
 Tensor<T, D> var(const Tensor<T, D>& x, Dim dim, Correction correction, bool keepdim = false) {
   static_assert(is_floating_v<T>, "var: input must be float or double; convert with to<float>()");
-  const std::int64_t n = x.dim() == 0 ? 1 : x.size(dim);
+  const std::int64_t n = x.dim() == 0 ? 1 : x.size(detail::wrap_dim(dim, x.dim(), "var"));
   const Tensor<T, D> d = x - mean(x, dim, true);
   return sum(d * d, dim, keepdim) /
          static_cast<T>(std::max(0.0, static_cast<double>(n) - correction.value));
@@ -248,6 +249,13 @@ Tensor<T, D> var(const Tensor<T, D>& x, Dim dim, Flag unbiased = true, bool keep
 /// Standard deviation: the square root of var, with the same arguments.
 template <class T, class D, class... Args>
 Tensor<T, D> std(const Tensor<T, D>& x, const Args&... args) {
+  if constexpr (sizeof...(Args) > 0) {
+    const auto check_dim = [&x](const auto& first, const auto&...) {
+      if constexpr (std::is_constructible_v<Dim, decltype(first)>)
+        (void)detail::wrap_dim(first, x.dim(), "std");
+    };
+    check_dim(args...);
+  }
   return sqrt(var(x, args...));
 }
 
@@ -269,6 +277,7 @@ Tensor<T, D> norm(const Tensor<T, D>& x, double p = 2) {
 }
 template <class T, class D>
 Tensor<T, D> norm(const Tensor<T, D>& x, double p, Dim dim, bool keepdim = false) {
+  (void)detail::wrap_dim(dim, x.dim(), "norm");
   return detail::norm_impl(x, p, dim, keepdim);
 }
 

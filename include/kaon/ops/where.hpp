@@ -55,6 +55,7 @@ auto where(const Tensor<bool, D>& cond, A a, B b) {
 
 template <Element T, class D>
 Tensor<T, D> Tensor<T, D>::masked_fill(const Tensor<bool, D>& mask, double value) const {
+  (void)detail::broadcast_shapes(mask.shape(), shape(), "masked_fill");
   return ops::Where::apply(mask, full<T, D>({}, static_cast<T>(value)), *this);
 }
 

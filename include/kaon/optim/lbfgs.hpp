@@ -58,9 +58,10 @@ class LBFGS : public Optimizer<T, D> {
     KAON_CHECK(options.max_iter() > 0 && options.history_size() > 0, ValueError,
                "LBFGS: max_iter and history_size must be positive, got ", options.max_iter(),
                " and ", options.history_size());
-    for (const auto& p : params_)
-      KAON_CHECK(p.defined() && p.requires_grad(), ValueError,
-                 "LBFGS: every parameter must require grad");
+    for (std::size_t i = 0; i < params_.size(); ++i)
+      KAON_CHECK(params_[i].defined() && params_[i].requires_grad(), ValueError,
+                 "LBFGS: every parameter must require grad; parameter ", i, " (shape ",
+                 params_[i].defined() ? params_[i].shape() : Shape{}, ") does not");
   }
 
   /// LBFGS needs the loss again at each of its inner iterations: call step(closure).

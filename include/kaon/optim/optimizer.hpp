@@ -271,7 +271,9 @@ class OptimizerImpl : public Optimizer<T, D> {
     } else if constexpr (requires { o.momentum(); })
       o.momentum(momentum);
     else
-      Optimizer<T, D>::set_group_momentum(group, momentum);
+      kaon::detail::raise<ValueError>(name_,
+                                      ": set_momentum: this optimiser has no momentum or beta1 ",
+                                      "to set (got ", momentum, ")");
   }
 
   /// The loop every step() shares: without recording, calls update(options, state, param, grad)
