@@ -708,7 +708,8 @@ TEST_CASE("porting table: optimisers and their options", "[api][porting]") {
                                                           .tolerance_change(1e-9)
                                                           .history_size(100));
   const auto [xs, ys] = line_data();
-  const auto closure = [&] {
+  // Copied in: Clang 14 cannot capture structured bindings (C++20's P1091, from Clang 16).
+  const auto closure = [&, xs = xs, ys = ys] {
     lbfgs.zero_grad();
     auto loss = kaon::nn::functional::mse_loss(model(xs), ys);
     loss.backward();
@@ -883,6 +884,9 @@ TEST_CASE("porting table: datasets, loaders and preprocessing", "[api][porting]"
   std::int64_t rows = 0;
   for (auto [xb, yb] : loader) rows += xb.size(0) + 0 * yb.size(0);
   REQUIRE(rows == 8);
+  const auto loader_state = loader.state_dict();
+  REQUIRE(loader_state[0].second.item() == 2);
+  loader.load_state_dict(loader_state);
   const auto z = kaon::data::StandardScaler().fit_transform(xs);
   REQUIRE(z.mean(0).abs().max().item() < 1e-6f);
   kaon::data::StandardScaler sc;

@@ -56,7 +56,7 @@ inline kaon::Tensor<float> leaf(const kaon::Shape& shape) {
 }
 
 /// The bytes of a version-1.0 .npy file with the given header dict and data.
-inline std::string npy_image(const std::string& dict, const std::string& data, char major = 1) {
+inline std::string misuse_npy_image(const std::string& dict, const std::string& data, char major = 1) {
   std::string header = dict;
   const std::size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -69,11 +69,11 @@ inline std::string npy_image(const std::string& dict, const std::string& data, c
   return out + header + data;
 }
 
-inline void write_bytes(const std::string& path, const std::string& bytes) {
+inline void misuse_write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
-inline std::string read_bytes(const std::string& path) {
+inline std::string misuse_read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -1075,6 +1075,26 @@ TEST_CASE("Misuse: data loading, frames, splits and scalers refuse bad input", "
       {"TensorDataset of a 0-d target",
        [&] { data::TensorDataset ds(x, kaon::ones({})); },
        {"TensorDataset", "[]"}},
+      {"TensorDataset row past the end",
+       [&] { (void)data::TensorDataset(x, kaon::ones({3}))[10]; },
+       {"TensorDataset", "10", "3 rows"}},
+      {"DataLoader load_state_dict of a position past the pass",
+       [&] {
+         data::DataLoader loader(data::TensorDataset(x, kaon::ones({3})), {.batch_size = 2});
+         loader.load_state_dict({{"batches", kaon::full<std::int64_t>({}, 7)},
+                                 {"order", kaon::zeros<std::int64_t>({0})},
+                                 {"offset", kaon::zeros<std::int64_t>({})}});
+       },
+       {"DataLoader", "\"batches\" is 7"}},
+      {"DataLoader load_state_dict of an order that is no permutation",
+       [&] {
+         data::DataLoader loader(data::TensorDataset(x, kaon::ones({3})),
+                                 {.batch_size = 2, .shuffle = true});
+         loader.load_state_dict({{"batches", kaon::full<std::int64_t>({}, 1)},
+                                 {"order", kaon::tensor<std::int64_t>({0, 5, 1})},
+                                 {"offset", kaon::zeros<std::int64_t>({})}});
+       },
+       {"DataLoader", "not a permutation", "(5)"}},
       {"read_csv of a missing file",
        [&] { (void)data::read_csv(dir.file("missing.csv")); },
        {"read_csv", "missing.csv"}},
@@ -1195,7 +1215,7 @@ TEST_CASE("Misuse: data loading, frames, splits and scalers refuse bad input", "
        [&] { (void)data::polynomial_features(x, -1); },
        {"polynomial_features", "-1"}},
   };
-  CHECK(run_misuse_cases(cases) == 42);
+  CHECK(run_misuse_cases(cases) == 45);
 }
 
 TEST_CASE("Misuse: .npy and .npz readers refuse missing, truncated and malformed files",
@@ -1205,25 +1225,25 @@ TEST_CASE("Misuse: .npy and .npz readers refuse missing, truncated and malformed
   const kaon_test::TempDir dir("kaon-misuse-io");
   auto path = [&](const char* name) { return dir.file(name).string(); };
   const std::string four_floats(16, '\0');
-  write_bytes(path("magic.npy"), "PK\x03\x04 not numpy at all");
-  write_bytes(path("short.npy"), "\x93NUMPY\x01");
-  write_bytes(path("data.npy"),
-              npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", "abc"));
-  write_bytes(path("complex.npy"),
-              npy_image("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", four_floats));
-  write_bytes(path("big.npy"),
-              npy_image("{'descr': '>f4', 'fortran_order': False, 'shape': (4,), }", four_floats));
-  write_bytes(path("header.npy"), npy_image("{'descr': '<f4', 'shape': (4,), }", four_floats));
-  write_bytes(
+  misuse_write_bytes(path("magic.npy"), "PK\x03\x04 not numpy at all");
+  misuse_write_bytes(path("short.npy"), "\x93NUMPY\x01");
+  misuse_write_bytes(path("data.npy"),
+              misuse_npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", "abc"));
+  misuse_write_bytes(path("complex.npy"),
+              misuse_npy_image("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", four_floats));
+  misuse_write_bytes(path("big.npy"),
+              misuse_npy_image("{'descr': '>f4', 'fortran_order': False, 'shape': (4,), }", four_floats));
+  misuse_write_bytes(path("header.npy"), misuse_npy_image("{'descr': '<f4', 'shape': (4,), }", four_floats));
+  misuse_write_bytes(
       path("version.npy"),
-      npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", four_floats, 7));
-  write_bytes(path("tuple.npy"),
-              npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (4), }", four_floats));
+      misuse_npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", four_floats, 7));
+  misuse_write_bytes(path("tuple.npy"),
+              misuse_npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (4), }", four_floats));
   io::save_npy(path("nan.npy"), kaon::tensor({1.0f, std::nanf("")}));
   io::save_npz(path("good.npz"), io::NamedTensors<float>{{"w", kaon::ones({2, 2})}});
-  const std::string npz = read_bytes(path("good.npz"));
-  write_bytes(path("cut.npz"), npz.substr(0, npz.size() / 2));
-  write_bytes(path("text.npz"), "this is not a zip archive");
+  const std::string npz = misuse_read_bytes(path("good.npz"));
+  misuse_write_bytes(path("cut.npz"), npz.substr(0, npz.size() / 2));
+  misuse_write_bytes(path("text.npz"), "this is not a zip archive");
   io::save_npz(path("wide.npz"),
                io::NamedTensors<float>{{"weight", kaon::ones({3, 3})}, {"bias", kaon::ones({2})}});
   const std::vector<MisuseCase> cases = {
@@ -1489,6 +1509,6 @@ TEST_CASE("Misuse: linear algebra and the regressions refuse bad matrices and ba
 
 TEST_CASE("Misuse: the suite holds at least 150 cases with the reported ones", "[misuse]") {
   // The tables above, as each test case checks, and the reported cases' file holds 10 more.
-  constexpr int tables = 29 + 47 + 36 + 19 + 15 + 37 + 16 + 33 + 17 + 42 + 21 + 20 + 20;
+  constexpr int tables = 29 + 47 + 36 + 19 + 15 + 37 + 16 + 33 + 17 + 45 + 21 + 20 + 20;
   STATIC_REQUIRE(tables + 10 >= 150);
 }

@@ -7,8 +7,13 @@
 //
 // A shuffling loader draws a new order each time iteration starts, from kaon's default generator
 // (so kaon::manual_seed makes it reproducible) or, with `.seed`, from a stream of its own.
+//
+// state_dict() saves the loader's position in its pass, as torchdata's StatefulDataLoader: the
+// batches fetched so far, the pass's order and the seed stream's counter. A loader given it by
+// load_state_dict() starts its next pass where the saved one stopped, with the saved order.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,6 +25,7 @@
 #include "kaon/core/error.hpp"
 #include "kaon/core/random.hpp"
 #include "kaon/core/tensor.hpp"
+#include "kaon/io/named_tensors.hpp"
 #include "kaon/ops/factory.hpp"
 #include "kaon/ops/index.hpp"
 #include "kaon/ops/random.hpp"
@@ -41,6 +47,8 @@ class TensorDataset {
   [[nodiscard]] const Y& targets() const { return y_; }
   /// Row i as an (x, y) pair, as `dataset[i]`.
   [[nodiscard]] std::pair<X, Y> operator[](std::int64_t i) const {
+    KAON_CHECK(i >= -size() && i < size(), IndexError, "TensorDataset: index ", i,
+               " is out of range for ", size(), " rows");
     return {x_.select(0, i), y_.select(0, i)};
   }
 
@@ -84,7 +92,8 @@ class DataLoader {
     using value_type = Batch;
     using difference_type = std::ptrdiff_t;
 
-    [[nodiscard]] Batch operator*() const { return loader_->batch(order_, index_); }
+    /// Fetches batch i of the pass, as Python's next(): the loader's position is then i + 1.
+    [[nodiscard]] Batch operator*() const { return loader_->fetch(order_, index_); }
     iterator& operator++() {
       ++index_;
       return *this;
@@ -94,21 +103,80 @@ class DataLoader {
 
    private:
     friend class DataLoader;
-    iterator(const DataLoader* loader, std::shared_ptr<const Tensor<std::int64_t>> order,
+    iterator(DataLoader* loader, std::shared_ptr<const Tensor<std::int64_t>> order,
              std::int64_t index)
         : loader_(loader), order_(std::move(order)), index_(index) {}
-    const DataLoader* loader_;
+    DataLoader* loader_;
     std::shared_ptr<const Tensor<std::int64_t>> order_;  // null: rows in order
     std::int64_t index_;
   };
 
-  /// Starts a pass; a shuffling loader draws a fresh order here.
+  /// Starts a pass; a shuffling loader draws a fresh order here. After load_state_dict, the
+  /// saved pass goes on instead, from the first batch it had not fetched.
   [[nodiscard]] iterator begin() {
-    std::shared_ptr<const Tensor<std::int64_t>> order;
-    if (options_.shuffle) order = std::make_shared<const Tensor<std::int64_t>>(draw_order());
-    return iterator(this, std::move(order), 0);
+    if (resume_) {
+      resume_ = false;
+      return iterator(this, order_, fetched_);
+    }
+    order_.reset();
+    if (options_.shuffle) order_ = std::make_shared<const Tensor<std::int64_t>>(draw_order());
+    fetched_ = 0;
+    return iterator(this, order_, 0);
   }
-  [[nodiscard]] iterator end() const { return iterator(this, nullptr, size()); }
+  [[nodiscard]] iterator end() { return iterator(this, nullptr, size()); }
+
+  /// The position in the current pass: "batches" fetched, its "order" (empty when the rows go
+  /// in order) and the seed stream's "offset"; save it with io::save_npz beside the model's.
+  [[nodiscard]] io::NamedTensors<std::int64_t> state_dict() const {
+    return {{"batches", full<std::int64_t>({}, fetched_)},
+            {"order", order_ ? *order_ : zeros<std::int64_t>({0})},
+            {"offset", full<std::int64_t>({}, static_cast<std::int64_t>(offset_))}};
+  }
+
+  /// Restores what state_dict() gave, checked first (a ValueError naming the key otherwise):
+  /// the next pass resumes after the saved batches, with the saved order.
+  void load_state_dict(const io::NamedTensors<std::int64_t>& state) {
+    const char* who = "DataLoader: load_state_dict";
+    io::detail::check_unique_names(who, state);
+    const auto entry = [&](const char* key) -> const Tensor<std::int64_t>& {
+      const auto it = std::find_if(state.begin(), state.end(),
+                                   [&](const auto& named) { return named.first == key; });
+      KAON_CHECK(it != state.end(), ValueError, who, ": the state has no \"", key, "\"");
+      return it->second;
+    };
+    for (const auto& [name, t] : state)
+      KAON_CHECK(name == "batches" || name == "order" || name == "offset", ValueError, who,
+                 ": unexpected key \"", name, "\"");
+    const auto& batches = entry("batches");
+    const auto& order = entry("order");
+    const auto& offset = entry("offset");
+    KAON_CHECK(batches.numel() == 1 && offset.numel() == 1, ValueError, who,
+               ": \"batches\" and \"offset\" must hold one number each, got shapes ",
+               batches.shape(), " and ", offset.shape());
+    const std::int64_t n = dataset_.size(), fetched = batches.item();
+    KAON_CHECK(fetched >= 0 && fetched <= size(), ValueError, who, ": \"batches\" is ", fetched,
+               ", outside [0, ", size(), "]");
+    KAON_CHECK(offset.item() >= 0, ValueError, who, ": \"offset\" is ", offset.item(),
+               ", a negative counter");
+    const bool shuffled = order.numel() > 0;
+    KAON_CHECK(shuffled ? options_.shuffle : !options_.shuffle || fetched == 0, ValueError, who,
+               ": \"order\" has shape ", order.shape(), " for a ",
+               options_.shuffle ? "shuffling" : "non-shuffling", " loader at batch ", fetched);
+    if (shuffled) {
+      KAON_CHECK(order.shape() == Shape{n}, ValueError, who, ": \"order\" has shape ",
+                 order.shape(), " but the dataset has ", n, " rows");
+      std::vector<bool> seen(static_cast<std::size_t>(n), false);
+      for (const std::int64_t row : order.to_vector()) {
+        KAON_CHECK(row >= 0 && row < n && !seen[static_cast<std::size_t>(row)], ValueError, who,
+                   ": \"order\" is not a permutation of the ", n, " rows (", row, ")");
+        seen[static_cast<std::size_t>(row)] = true;
+      }
+    }
+    order_ = shuffled ? std::make_shared<const Tensor<std::int64_t>>(order.clone()) : nullptr;
+    fetched_ = fetched;
+    offset_ = static_cast<std::uint64_t>(offset.item());
+    resume_ = fetched_ > 0 && fetched_ < size();
+  }
 
  private:
   Tensor<std::int64_t> draw_order() {
@@ -117,6 +185,11 @@ class DataLoader {
     const auto perm = kaon::detail::permutation(n, *options_.seed, offset_);
     offset_ += static_cast<std::uint64_t>(n);
     return from_vector<std::int64_t>(perm);
+  }
+
+  Batch fetch(const std::shared_ptr<const Tensor<std::int64_t>>& order, std::int64_t i) {
+    fetched_ = i + 1;
+    return batch(order, i);
   }
 
   Batch batch(const std::shared_ptr<const Tensor<std::int64_t>>& order, std::int64_t i) const {
@@ -134,6 +207,9 @@ class DataLoader {
   Dataset dataset_;
   LoaderOptions options_;
   std::uint64_t offset_ = 0;
+  std::shared_ptr<const Tensor<std::int64_t>> order_;  // the current pass's order; null: in order
+  std::int64_t fetched_ = 0;                           // batches of the current pass fetched
+  bool resume_ = false;                                // begin() goes on with the saved pass
 };
 
 }  // namespace kaon::data
