@@ -4,7 +4,7 @@
 #   KAON_NO_APT=1   skip apt-get (install the packages yourself; no root needed then).
 
 kaon_log() {
-  printf '\n==> %s\n' "$*"
+  printf '\n==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"
 }
 
 # kaon_apt_install PACKAGE...: install Debian packages unless KAON_NO_APT=1.
@@ -33,14 +33,21 @@ kaon_generator() {
   fi
 }
 
-# kaon_fresh_if_generator_changed DIR GENERATOR: CMake refuses to reuse a build tree made by
-# another generator, so such a tree is removed (this keeps the scripts safe to run again).
-kaon_fresh_if_generator_changed() {
-  local dir="$1" generator="$2" cached
+# kaon_fresh_if_changed DIR GENERATOR [COMPILER]: CMake refuses to reuse a build tree made by
+# another generator, and re-configures one made with another C++ compiler from scratch, so such
+# a tree is removed (this keeps the scripts safe to run again, also across script versions).
+kaon_fresh_if_changed() {
+  local dir="$1" generator="$2" compiler="${3:-}" cached
   [[ -f "$dir/CMakeCache.txt" ]] || return 0
   cached="$(sed -n 's/^CMAKE_GENERATOR:INTERNAL=//p' "$dir/CMakeCache.txt")"
   if [[ "$cached" != "$generator" ]]; then
     kaon_log "Removing $dir (made with '$cached', now using '$generator')"
+    rm -rf "$dir"
+    return 0
+  fi
+  cached="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$dir/CMakeCache.txt")"
+  if [[ -n "$compiler" && "$(basename "$cached")" != "$compiler" ]]; then
+    kaon_log "Removing $dir (made with '$cached', now using '$compiler')"
     rm -rf "$dir"
   fi
 }

@@ -83,7 +83,7 @@ fi
 # ---- Build -----------------------------------------------------------------------------------
 
 stage="configure ($bench_dir)"
-kaon_fresh_if_generator_changed "$bench_dir" "$generator"
+kaon_fresh_if_changed "$bench_dir" "$generator"
 mkdir -p "$bench_dir"  # the configure log goes beside it, before CMake has made the tree
 kaon_log "Configuring $bench_dir ($generator, Release, benchmarks)"
 cmake -S "$repo_root" -B "$bench_dir" -G "$generator" \

@@ -22,7 +22,7 @@ output_dir="$build_dir/output"
 kaon_apt_install cmake g++ ninja-build libeigen3-dev libplplot-dev plplot-driver-cairo
 
 generator="$(kaon_generator)"
-kaon_fresh_if_generator_changed "$build_dir" "$generator"
+kaon_fresh_if_changed "$build_dir" "$generator"
 
 kaon_log "Configuring $build_dir ($generator, Release)"
 cmake -S "$repo_root" -B "$build_dir" -G "$generator" \

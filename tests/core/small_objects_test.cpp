@@ -44,7 +44,7 @@ TEST_CASE("pooled objects are reused and may be freed on another thread", "[core
   const void* address = first.get();
   first.reset();
   auto second = make_pooled<std::vector<int>>(2, 5);
-#if !defined(__SANITIZE_ADDRESS__)   // under AddressSanitizer the pool steps aside
+#if !KAON_ASAN                       // under AddressSanitizer the pool steps aside
   REQUIRE(second.get() == address);  // the freed block came back from this thread's list
 #else
   (void)address;
@@ -90,7 +90,7 @@ TEST_CASE("a node and its control block share one pool block and outlive their t
   REQUIRE(kaon::autograd::live_nodes() == nodes_before);
   watch.reset();  // now the block goes back to the pool, and the next node of its size takes it
   auto z = x * 3.0f;
-#if !defined(__SANITIZE_ADDRESS__)  // under AddressSanitizer the pool steps aside
+#if !KAON_ASAN  // under AddressSanitizer the pool steps aside
   REQUIRE(z.grad_fn().get() == address);
 #else
   (void)address;

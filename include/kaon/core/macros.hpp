@@ -22,3 +22,17 @@
 #define KAON_COLD
 #define KAON_NOINLINE
 #endif
+
+// KAON_ASAN: 1 when AddressSanitizer instruments this code (GCC defines __SANITIZE_ADDRESS__;
+// Clang 14 only answers __has_feature), else 0. kaon's small-object pool then steps aside, so
+// that ASan sees every allocation.
+#if defined(__SANITIZE_ADDRESS__)
+#define KAON_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KAON_ASAN 1
+#endif
+#endif
+#if !defined(KAON_ASAN)
+#define KAON_ASAN 0
+#endif

@@ -17,6 +17,8 @@
 #include <new>
 #include <utility>
 
+#include "kaon/core/macros.hpp"
+
 namespace kaon::detail {
 
 class ObjectPool {
@@ -88,7 +90,7 @@ class ObjectPool {
   static constexpr std::size_t class_bytes(std::size_t c) { return (c + 1) * kGranule; }
 
   static Lists* lists_if_alive(std::size_t bytes) {
-#if defined(__SANITIZE_ADDRESS__)
+#if KAON_ASAN
     (void)bytes;
     return nullptr;
 #else

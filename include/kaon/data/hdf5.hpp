@@ -13,6 +13,7 @@
 #pragma once
 
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -86,20 +87,24 @@ inline const char* h5_class_name(H5T_class_t c) {
   }
 }
 
-/// The names of the links at the file's root, to list when a dataset is not found.
+/// The names of the links at the file's root, to list when a dataset is not found: the first
+/// 20, each of at most 256 characters (a corrupt file may claim any count and length).
 inline std::string h5_root_names(hid_t file) {
+  constexpr hsize_t kMaxNames = 20;
+  constexpr ssize_t kMaxLength = 256;
   H5G_info_t info{};
   if (H5Gget_info(file, &info) < 0) return {};
   std::string names;
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
+  for (hsize_t i = 0; i < std::min(info.nlinks, kMaxNames); ++i) {
     const auto n =
         H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    if (n < 0) continue;
+    if (n < 0 || n > kMaxLength) break;
     std::string name(static_cast<std::size_t>(n), '\0');
     H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(),
                        static_cast<std::size_t>(n) + 1, H5P_DEFAULT);
     names += (names.empty() ? "'" : ", '") + name + "'";
   }
+  if (info.nlinks > kMaxNames) names += ", ... (" + std::to_string(info.nlinks) + " in all)";
   return names;
 }
 
@@ -149,20 +154,66 @@ class H5Table {
                  "': dataset '", dataset, "', field '", fields_.back(), "' (", i + 1, " of ", n,
                  ") of ", size, " bytes at offset ", offset, " does not lie inside its ", record,
                  "-byte record: the file is corrupt");
+      const std::string bad = numeric_layout_problem(member.get(), size);
+      KAON_CHECK(bad.empty(), IOError, op, ": '", file, "': dataset '", dataset, "', field '",
+                 fields_.back(), "' (", i + 1, " of ", n, ") ", bad);
     }
-    // Rows times the bytes kaon holds per row (a double per field) must be allocatable.
-    const auto per_row = static_cast<std::size_t>(std::max(n, 1)) * sizeof(double);
-    KAON_CHECK(rows <= std::numeric_limits<std::size_t>::max() / 4 / per_row, IOError, op, ": '",
-               file, "': dataset '", dataset, "' claims ", rows,
-               " rows, more than memory can hold");
+    record_ = record;
+    // read_hdf5 holds the table twice as doubles (the records, then the columns): a file that
+    // claims more rows than this machine's memory can hold is refused before anything is
+    // allocated (its rows may be declared and never written, so the file itself can be small).
+    // HDF5 converts through buffers of the file's records as well.
+    const double needed =
+        static_cast<double>(rows) *
+        (2.0 * static_cast<double>(std::max(n, 1)) * sizeof(double) + static_cast<double>(record));
+    const double memory = physical_memory();
+    KAON_CHECK(needed <= memory, IOError, op, ": '", file, "': dataset '", dataset, "' claims ",
+               rows, " rows of ", n, " fields (", needed / 0x1p30, " GiB to read), more than ",
+               "this machine's ", memory / 0x1p30, " GiB of memory");
   }
 
   [[nodiscard]] hid_t dataset() const { return dataset_.get(); }
   [[nodiscard]] hid_t type() const { return type_.get(); }
   [[nodiscard]] std::int64_t rows() const { return rows_; }
+  /// The bytes of one record in the file.
+  [[nodiscard]] std::size_t record_size() const { return record_; }
   [[nodiscard]] const std::vector<std::string>& fields() const { return fields_; }
 
  private:
+  /// What is wrong with the bit layout of a numeric field of `size` bytes (empty when nothing
+  /// is): HDF5 converts integers and floats of any declared layout, and on a corrupt file its
+  /// converters read and write outside the value. kaon reads integers of 1, 2, 4 or 8 bytes and
+  /// floats of 4 or 8 bytes whose bit fields lie inside them.
+  static std::string numeric_layout_problem(hid_t member, std::size_t size) {
+    const H5T_class_t cls = H5Tget_class(member);
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT) return {};  // refused by read_hdf5 by name
+    const bool integer = cls == H5T_INTEGER;
+    if (integer ? size != 1 && size != 2 && size != 4 && size != 8 : size != 4 && size != 8)
+      return kaon::detail::concat("is ", integer ? "an integer" : "a float", " of ", size,
+                                  " bytes; kaon reads integers of 1, 2, 4 or 8 bytes and ",
+                                  "floats of 4 or 8");
+    const std::size_t bits = 8 * size;
+    const std::size_t precision = H5Tget_precision(member);
+    const int offset = H5Tget_offset(member);
+    bool inside = precision > 0 && offset >= 0 && static_cast<std::size_t>(offset) <= bits &&
+                  precision <= bits - static_cast<std::size_t>(offset);
+    if (!integer && inside) {
+      std::size_t spos = 0, epos = 0, esize = 0, mpos = 0, msize = 0;
+      inside = H5Tget_fields(member, &spos, &epos, &esize, &mpos, &msize) >= 0 && spos < bits &&
+               esize > 0 && msize > 0 && epos <= bits && esize <= bits - epos && mpos <= bits &&
+               msize <= bits - mpos;
+    }
+    if (inside) return {};
+    return kaon::detail::concat("declares bit fields (precision ", precision, ", offset ", offset,
+                                ") outside its ", size, " bytes: the file is corrupt");
+  }
+
+  /// This machine's physical memory in bytes (sysconf), or 2^64 where it cannot say.
+  static double physical_memory() {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0x1p64;
+  }
+
   static hid_t open_file(const std::filesystem::path& path, const char* op) {
     const hid_t id = H5Fopen(path.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     std::error_code ec;
@@ -174,6 +225,7 @@ class H5Table {
   H5QuietErrors quiet_;  // first member: silent before the file is opened, until all is closed
   H5Handle file_, dataset_, type_, space_;
   std::int64_t rows_ = 0;
+  std::size_t record_ = 0;
   std::vector<std::string> fields_;
 };
 

@@ -112,17 +112,20 @@ struct IdentityFn {
 
 /// max(x, 0).
 template <class T = float, class D = cpu>
-struct ReLU : detail::Elementwise<T, D, detail::ReluFn> {
+class ReLU : public detail::Elementwise<T, D, detail::ReluFn> {
+ public:
   ReLU() : detail::Elementwise<T, D, detail::ReluFn>("ReLU") {}
 };
 /// 1 / (1 + exp(-x)).
 template <class T = float, class D = cpu>
-struct Sigmoid : detail::Elementwise<T, D, detail::SigmoidFn> {
+class Sigmoid : public detail::Elementwise<T, D, detail::SigmoidFn> {
+ public:
   Sigmoid() : detail::Elementwise<T, D, detail::SigmoidFn>("Sigmoid") {}
 };
 /// tanh(x).
 template <class T = float, class D = cpu>
-struct Tanh : detail::Elementwise<T, D, detail::TanhFn> {
+class Tanh : public detail::Elementwise<T, D, detail::TanhFn> {
+ public:
   Tanh() : detail::Elementwise<T, D, detail::TanhFn>("Tanh") {}
 };
 /// leaky_relu(x, negative_slope).
