@@ -2,7 +2,7 @@
 // The bad inputs of the outside reliability run (issue 28's table, by row number): each gives a
 // kaon::Error that names the op and the offending value, where it once crashed, wrapped around
 // or returned a silent wrong answer; row 8, a wide CSV header, reads in one pass. (Rows 4 and 5,
-// malformed HDF5 files, are not here yet.)
+// malformed HDF5 files, are tested in tests/hdf5/hdf5_test.cpp, which needs HDF5.)
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
