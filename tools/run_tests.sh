@@ -8,8 +8,8 @@
 #                      faster than at -O3 (tools/run_examples.sh builds at -O3).
 #   2. build/sanitize  Clang 14 at -O1 -g1 with AddressSanitizer + UndefinedBehaviorSanitizer,
 #                      plus float-cast-overflow and implicit-integer-truncation (kaon's type
-#                      conversions), and -Werror: the unit tests, the examples (whose figures are
-#                      checked again), and the fuzz smoke: each libFuzzer target of tests/fuzz
+#                      conversions), and -Werror: the unit tests (kaon_native_tests runs in 1
+#                      only), the examples (whose figures are checked again), and the fuzz smoke: each libFuzzer target of tests/fuzz
 #                      (CSV, .npy, .npz, HDF5, state dicts) for KAON_FUZZ_SECONDS from its
 #                      committed corpus with a fixed seed (tools/fuzz.sh runs them longer).
 #   3. build/tsan      Clang 14 with ThreadSanitizer: only the tests that run threads (the worker
@@ -23,8 +23,8 @@
 #                    libbenchmark-dev libhdf5-dev libplplot-dev plplot-driver-cairo clang-14
 #                    libclang-rt-14-dev libfuzzer-14-dev)
 #   KAON_NO_CUDA=1   build without CUDA even when nvcc is found
-#   KAON_FUZZ_SECONDS  seconds per fuzz target in stage 2 (default 60; the five targets run two
-#                    at a time, so three minutes on 2 cores)
+#   KAON_FUZZ_SECONDS  seconds per fuzz target in stage 2 (default 24: the five targets run two
+#                    at a time, so the smoke takes 60 s on 2 cores)
 #   ASAN_OPTIONS, UBSAN_OPTIONS, TSAN_OPTIONS   override the sanitizer settings
 # Works from any directory and can be run again; each ctest log is in <tree>/ctest.log.
 set -euo pipefail
@@ -118,7 +118,8 @@ CC=clang-14 CXX=clang++-14 cmake -S "$repo_root" -B "$sanitize_dir" -G "$generat
   -DKAON_BUILD_EXAMPLES=ON \
   -DKAON_BUILD_BENCHMARKS=OFF \
   -DKAON_BUILD_FUZZERS=ON \
-  "-DKAON_FUZZ_SECONDS=${KAON_FUZZ_SECONDS:-60}" \
+  "-DKAON_FUZZ_SECONDS=${KAON_FUZZ_SECONDS:-24}" \
+  -DKAON_NATIVE=OFF \
   -DKAON_ENABLE_CUDA=OFF
 kaon_log "Stage 2: building"
 cmake --build "$sanitize_dir" -j "$jobs"
@@ -127,7 +128,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ctest --test-dir "$sanitize_dir" --output-on-failure -j "$jobs" --label-exclude "packaging|fuzz" \
   2>&1 | tee "$sanitize_dir/ctest.log"
-kaon_log "Stage 2: fuzzing each reader for ${KAON_FUZZ_SECONDS:-60} s"
+kaon_log "Stage 2: fuzzing each reader for ${KAON_FUZZ_SECONDS:-24} s"
 ctest --test-dir "$sanitize_dir" --output-on-failure -j "$jobs" --label-regex fuzz \
   2>&1 | tee "$sanitize_dir/fuzz.log"
 
